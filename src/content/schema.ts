@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/** The six skills the question bank trains, as used in slash-command choices. */
+export const CATEGORIES = [
+  'source-chain',
+  'attribution',
+  'quote-integrity',
+  'missing-context',
+  'loaded-language',
+  'verification',
+] as const;
+export const categorySchema = z.enum(CATEGORIES);
+export type Category = z.infer<typeof categorySchema>;
+
+export const CATEGORY_LABELS: Record<Category, string> = {
+  'source-chain': 'Source chain',
+  attribution: 'Attribution',
+  'quote-integrity': 'Quote integrity',
+  'missing-context': 'Missing context',
+  'loaded-language': 'Loaded language and framing',
+  verification: 'Verification moves',
+};
+
+const id = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lower-case letters, digits and dashes');
+const paragraphNumber = z.number().int().min(1);
+
+export const paragraphSchema = z.object({ n: paragraphNumber, text: z.string().min(1) }).strict();
+
+export const articleSchema = z
+  .object({
+    $schema: z.string().optional(),
+    title: z.string().min(1).max(256),
+    about: z.string().min(1),
+    provenance: z
+      .object({
+        byline: z.string().nullable(),
+        outlet: z.string().nullable(),
+        date: z.string().nullable(),
+        notes: z.array(z.string().min(1)),
+      })
+      .strict(),
+    sections: z
+      .array(
+        z
+          .object({
+            heading: z.string().min(1).nullable(),
+            paragraphs: z.array(paragraphSchema).min(1),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+
+export const sourceSchema = z
+  .object({
+    name: z.string().min(1),
+    kind: z.enum(['outlet', 'person', 'group', 'organisation', 'report']),
+    named: z.boolean(),
+    linked: z.boolean(),
+    note: z.string().optional(),
+  })
+  .strict();
+
+export const claimSchema = z
+  .object({
+    id,
+    summary: z.string().min(1),
+    quote: z.string().min(1),
+    attribution: z.enum(['attributed', 'assertion']),
+    /** From the article outward: the first hop is who the article cites, the last is the original speaker. Empty for the author's own assertions. */
+    chain: z.array(sourceSchema),
+  })
+  .strict();
+
+export const loadedTermSchema = z
+  .object({ term: z.string().min(1), neutral: z.string().min(1), note: z.string().optional() })
+  .strict();
+
+export const attributionSchema = z
+  .object({
+    $schema: z.string().optional(),
+    paragraphs: z.array(
+      z
+        .object({
+          paragraph: paragraphNumber,
+          claims: z.array(claimSchema),
+          loadedTerms: z.array(loadedTermSchema),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export const optionSchema = z.object({ text: z.string().min(1), correct: z.boolean() }).strict();
+
+export const questionSchema = z
+  .object({
+    id,
+    category: categorySchema,
+    difficulty: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+    prompt: z.string().min(1),
+    options: z.array(optionSchema).min(2).max(5),
+    cites: z.array(paragraphNumber).min(1),
+    quotes: z.array(z.string().min(1)).min(1),
+    explanation: z.string().min(1),
+  })
+  .strict();
+
+export const questionsSchema = z
+  .object({ $schema: z.string().optional(), questions: z.array(questionSchema).min(1) })
+  .strict();
+
+export const promptSchema = z
+  .object({ id, text: z.string().min(1), cites: z.array(paragraphNumber) })
+  .strict();
+
+export const promptsSchema = z
+  .object({ $schema: z.string().optional(), prompts: z.array(promptSchema).min(1) })
+  .strict();
+
+export type ArticleFile = z.infer<typeof articleSchema>;
+export type Source = z.infer<typeof sourceSchema>;
+export type Claim = z.infer<typeof claimSchema>;
+export type LoadedTerm = z.infer<typeof loadedTermSchema>;
+export type AttributionFile = z.infer<typeof attributionSchema>;
+export type ParagraphAttribution = AttributionFile['paragraphs'][number];
+export type Question = z.infer<typeof questionSchema>;
+export type Prompt = z.infer<typeof promptSchema>;

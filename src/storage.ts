@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv from 'keyv';
+import type { Logger } from 'pino';
+import { KeyedLock } from './lock.js';
+
+/** Key-value storage with locked read-modify-write and prefix scans. */
+export interface Store {
+  get<T>(key: string): Promise<T | undefined>;
+  set<T>(key: string, value: T): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  /**
+   * Read, change and write one key under a per-key lock, so concurrent updates
+   * are applied one after another. Returning undefined deletes the key.
+   */
+  update<T>(key: string, change: (current: T | undefined) => T | undefined | Promise<T | undefined>): Promise<T | undefined>;
+  /** Every entry whose key starts with prefix, in key order. */
+  scan<T>(prefix: string): Promise<Array<[string, T]>>;
+  /** Deletes every key that starts with prefix; returns how many went. */
+  deletePrefix(prefix: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export class StorageError extends Error {
+  override readonly name = 'StorageError';
+}
+
+const NAMESPACE = 'keyv';
+type Envelope = { value: unknown; expires?: number | null };
+
+/** Opens `sqlite://path/to/file.sqlite` (folder created) or `memory://`. */
+export async function openStore(url: string, log: Logger): Promise<Store> {
+  if (url === 'memory://' || url === 'memory:') return memoryStore(log);
+  const match = /^sqlite:\/\/(.+)$/.exec(url);
+  if (!match?.[1]) throw new StorageError(`STORAGE_URL "${url}" is not supported: use sqlite://path/to/file.sqlite or memory://`);
+  return sqliteStore(resolve(match[1]), log);
+}
+
+function makeKeyv(store: KeyvSqlite | Map<string, string>, log: Logger): Keyv {
+  const keyv = new Keyv({
+    store,
+    namespace: NAMESPACE,
+    // Plain JSON is several times faster than Keyv's default serialiser and our values are plain data.
+    serialize: JSON.stringify,
+    deserialize: (raw: string) => JSON.parse(raw) as never,
+    throwOnErrors: true,
+  });
+  keyv.on('error', (error: unknown) => log.error({ err: error }, 'storage error'));
+  return keyv;
+}
+
+async function sqliteStore(file: string, log: Logger): Promise<Store> {
+  mkdirSync(dirname(file), { recursive: true });
+  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5000 });
+  // The adapter reports a failed open as an event too; the awaited query below is what we act on.
+  adapter.on('error', () => {});
+  const query = adapter.query as (sql: string, ...params: unknown[]) => Promise<Array<Record<string, unknown>>>;
+  try {
+    await query('PRAGMA journal_mode=WAL');
+    await query('PRAGMA synchronous=NORMAL');
+    const [check] = await query('PRAGMA quick_check');
+    if (check && Object.values(check)[0] !== 'ok') throw new Error(`integrity check says ${String(Object.values(check)[0])}`);
+    await query(`SELECT count(*) FROM ${adapter.opts.table}`);
+  } catch (error) {
+    await adapter.disconnect().catch(() => {});
+    throw new StorageError(`Cannot use the storage file ${file}: ${(error as Error).message}. The file was left as it is.`);
+  }
+  const keyv = makeKeyv(adapter, log);
+  const table = adapter.opts.table as string;
+  return wrap(keyv, {
+    async scan(prefix) {
+      const from = `${NAMESPACE}:${prefix}`;
+      const rows = (await query(`SELECT key, value FROM ${table} WHERE key >= ? AND key < ? ORDER BY key`, from, `${from}\uffff`)) as Array<{ key: string; value: string }>;
+      return rows.map((row) => [row.key.slice(NAMESPACE.length + 1), (JSON.parse(row.value) as Envelope).value] as [string, never]);
+    },
+    async deletePrefix(prefix) {
+      const from = `${NAMESPACE}:${prefix}`;
+      const [row] = (await query(`SELECT count(*) AS n FROM ${table} WHERE key >= ? AND key < ?`, from, `${from}\uffff`)) as Array<{ n: number }>;
+      await query(`DELETE FROM ${table} WHERE key >= ? AND key < ?`, from, `${from}\uffff`);
+      return row?.n ?? 0;
+    },
+    close: () => adapter.disconnect(),
+  });
+}
+
+function memoryStore(log: Logger): Store {
+  const map = new Map<string, string>();
+  const keyv = makeKeyv(map, log);
+  const keysWith = (prefix: string) => [...map.keys()].filter((k) => k.startsWith(`${NAMESPACE}:${prefix}`)).sort();
+  return wrap(keyv, {
+    async scan(prefix) {
+      return keysWith(prefix).map((k) => [k.slice(NAMESPACE.length + 1), (JSON.parse(map.get(k)!) as Envelope).value] as [string, never]);
+    },
+    async deletePrefix(prefix) {
+      const keys = keysWith(prefix);
+      for (const k of keys) map.delete(k);
+      return keys.length;
+    },
+    close: async () => {},
+  });
+}
+
+function wrap(keyv: Keyv, backend: Pick<Store, 'scan' | 'deletePrefix' | 'close'>): Store {
+  const lock = new KeyedLock();
+  return {
+    get: (key) => keyv.get(key),
+    async set(key, value) {
+      await keyv.set(key, value);
+    },
+    delete: (key) => keyv.delete(key),
+    update(key, change) {
+      return lock.run(key, async () => {
+        const next = await change(await keyv.get(key));
+        if (next === undefined) await keyv.delete(key);
+        else await keyv.set(key, next);
+        return next;
+      });
+    },
+    scan: backend.scan,
+    deletePrefix: backend.deletePrefix,
+    // Wait for queued locked updates to finish so nothing in flight is dropped.
+    async close() {
+      await lock.drain();
+      await backend.close();
+    },
+  };
+}
