@@ -46,7 +46,8 @@ function makeKeyv(store: KeyvSqlite | Map<string, string>, log: Logger): Keyv {
     deserialize: (raw: string) => JSON.parse(raw) as never,
     throwOnErrors: true,
   });
-  keyv.on('error', (error: unknown) => log.error({ err: error }, 'storage error'));
+  // Failed operations are logged where they are awaited; this catches the adapter's own events.
+  keyv.on('error', (error: unknown) => log.debug({ err: error }, 'storage adapter error event'));
   return keyv;
 }
 
@@ -68,7 +69,7 @@ async function sqliteStore(file: string, log: Logger): Promise<Store> {
   }
   const keyv = makeKeyv(adapter, log);
   const table = adapter.opts.table as string;
-  return wrap(keyv, {
+  return wrap(keyv, log, {
     async scan(prefix) {
       const from = `${NAMESPACE}:${prefix}`;
       const rows = (await query(`SELECT key, value FROM ${table} WHERE key >= ? AND key < ? ORDER BY key`, from, `${from}\uffff`)) as Array<{ key: string; value: string }>;
@@ -88,7 +89,7 @@ function memoryStore(log: Logger): Store {
   const map = new Map<string, string>();
   const keyv = makeKeyv(map, log);
   const keysWith = (prefix: string) => [...map.keys()].filter((k) => k.startsWith(`${NAMESPACE}:${prefix}`)).sort();
-  return wrap(keyv, {
+  return wrap(keyv, log, {
     async scan(prefix) {
       return keysWith(prefix).map((k) => [k.slice(NAMESPACE.length + 1), (JSON.parse(map.get(k)!) as Envelope).value] as [string, never]);
     },
@@ -101,24 +102,31 @@ function memoryStore(log: Logger): Store {
   });
 }
 
-function wrap(keyv: Keyv, backend: Pick<Store, 'scan' | 'deletePrefix' | 'close'>): Store {
+function wrap(keyv: Keyv, log: Logger, backend: Pick<Store, 'scan' | 'deletePrefix' | 'close'>): Store {
   const lock = new KeyedLock();
+  // Every failure reaches the caller (who tells the user) and the log (for the operator).
+  const logged = <A extends unknown[], R>(op: string, fn: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      fn(...args).catch((error: unknown) => {
+        log.error({ err: error, op, key: args[0] }, 'storage error');
+        throw error;
+      });
   return {
-    get: (key) => keyv.get(key),
-    async set(key, value) {
+    get: logged('get', (key: string) => keyv.get(key)),
+    set: logged('set', async (key: string, value: unknown) => {
       await keyv.set(key, value);
-    },
-    delete: (key) => keyv.delete(key),
-    update(key, change) {
-      return lock.run(key, async () => {
-        const next = await change(await keyv.get(key));
+    }),
+    delete: logged('delete', (key: string) => keyv.delete(key)),
+    update: logged('update', (key: string, change: (current: never) => unknown) =>
+      lock.run(key, async () => {
+        const next = await change((await keyv.get(key)) as never);
         if (next === undefined) await keyv.delete(key);
         else await keyv.set(key, next);
         return next;
-      });
-    },
-    scan: backend.scan,
-    deletePrefix: backend.deletePrefix,
+      }),
+    ) as Store['update'],
+    scan: logged('scan', backend.scan) as Store['scan'],
+    deletePrefix: logged('deletePrefix', backend.deletePrefix),
     // Wait for queued locked updates to finish so nothing in flight is dropped.
     async close() {
       await lock.drain();

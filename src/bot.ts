@@ -1,0 +1,70 @@
+import { Events, type Client } from 'discord.js';
+import { createClient } from './client.js';
+import { commands, components } from './commands/index.js';
+import { syncCommands } from './commands/sync.js';
+import type { Config } from './config.js';
+import { loadContent } from './content/loader.js';
+import type { Context } from './context.js';
+import { Cooldowns } from './cooldowns.js';
+import { createInteractionHandler } from './interactions.js';
+import type { Logger } from './logger.js';
+import { systemClock, type Clock } from './schedule/clock.js';
+import { openStore } from './storage.js';
+
+export interface StartOptions {
+  config: Config;
+  log: Logger;
+  clock?: Clock;
+}
+
+export interface RunningBot {
+  readonly client: Client<true>;
+  readonly services: Omit<Context, 'log'> & { log: Logger };
+  /** Closes the gateway, then the storage once pending writes are flushed. */
+  stop(): Promise<void>;
+}
+
+/** Starts the bot: content → storage → client → ready → command sync. `npm start` calls this. */
+export async function startBot({ config, log, clock = systemClock }: StartOptions): Promise<RunningBot> {
+  const started = performance.now();
+  const content = await loadContent(config.CONTENT_DIR, log);
+  const store = await openStore(config.STORAGE_URL, log);
+  const client = createClient(config.DISCORD_API_URL);
+  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => log.warn(message));
+  client.rest.on('rateLimited', (info) => log.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'rate limited by Discord'));
+
+  try {
+    const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+    await client.login(config.DISCORD_TOKEN);
+    await ready;
+  } catch (error) {
+    await client.destroy();
+    await store.close();
+    throw error;
+  }
+  const readyClient = client as Client<true>;
+  const services = { config, content, store, clock, client: readyClient, cooldowns: new Cooldowns(), log };
+
+  const handle = createInteractionHandler({ commands, components }, services);
+  client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
+
+  const applicationId = config.DISCORD_APPLICATION_ID ?? readyClient.application.id;
+  await syncCommands(client.rest, store, commands.map((c) => c.data), { applicationId, guildId: config.DISCORD_GUILD_ID }, log);
+  log.info({ user: readyClient.user.tag, guilds: client.guilds.cache.size, ms: Math.round(performance.now() - started) }, 'ready');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    client: readyClient,
+    services,
+    stop() {
+      stopping ??= (async () => {
+        client.removeAllListeners(Events.InteractionCreate);
+        await client.destroy();
+        await store.close();
+        log.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { EmbedBuilder, MessageFlags } from 'discord.js';
+import { guildCommand } from './definition.js';
+import type { Command } from './types.js';
+
+const SECTIONS: Array<[string, string]> = [
+  [
+    'Read the article together',
+    [
+      '`/excerpt [paragraph] [search]` posts one paragraph with its sourcing notes; ◀ ▶ buttons show its neighbours to you alone.',
+      '`/sources [paragraph]` draws who said what, through whom, as a tree.',
+    ].join('\n'),
+  ],
+  [
+    'Practise',
+    [
+      '`/quiz start` runs a timed round in this channel: click a letter to lock in your answer. Each question is revealed when its time is up, with the explanation and the sentence it rests on.',
+      '`/quiz practice [category]` gives you private questions with instant feedback.',
+      '`/quiz score [user]` and `/quiz leaderboard` show the tallies. `/quiz stop` ends a round (its starter or anyone who can manage messages).',
+    ].join('\n'),
+  ],
+  [
+    'Scoring',
+    'Every answer in a round or in practice counts once: answered, correct, a streak of correct answers in a row, and a breakdown by skill. Your first click on a question is final. The leaderboard ranks by correct answers, then accuracy, then who got there first.',
+  ],
+  [
+    'For moderators (Manage Server)',
+    [
+      '`/prompt post|schedule|list|cancel|pause|resume|timezone` posts discussion prompts, now or on a schedule, each opening a thread.',
+      '`/quiz-admin export` downloads the tallies as CSV; `/quiz-admin reset` clears them after a confirmation.',
+    ].join('\n'),
+  ],
+];
+
+export const help: Command = {
+  data: guildCommand('help', 'What this bot does and how to use it').toJSON(),
+  async execute(interaction, ctx) {
+    const embed = new EmbedBuilder()
+      .setTitle('Reading the sources: a bot for practising media literacy')
+      .setDescription(
+        `This server reads one article together: **${ctx.content.title}**. The bot helps you look at how it backs up what it says: who is quoted, through which outlets, what was changed in quotations and what is left out. It does not tell you what to think about the topic.`,
+      )
+      .addFields(SECTIONS.map(([name, value]) => ({ name, value })));
+    await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  },
+};

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { DEFAULT_CONTENT_DIR } from './content/paths.js';
+
+const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const schema = z.object({
+  DISCORD_TOKEN: z.string({ error: 'is not set: copy the bot token from the Discord developer portal (your application → Bot → Reset Token) into .env' }).min(1),
+  DISCORD_APPLICATION_ID: snowflake.optional(),
+  DISCORD_GUILD_ID: snowflake.optional(),
+  DISCORD_API_URL: z.url({ error: 'must be a URL such as http://127.0.0.1:8080/api' }).optional(),
+  STORAGE_URL: z
+    .string()
+    .regex(/^(sqlite:\/\/.+|memory:(\/\/)?)$/, 'must look like sqlite://data/bot.sqlite (or memory:// for a throwaway store)')
+    .default('sqlite://data/bot.sqlite'),
+  CONTENT_DIR: z.string().min(1).default(DEFAULT_CONTENT_DIR),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  DEFAULT_TIMEZONE: z.string().refine(isTimeZone, 'is not a known IANA time zone (for example Europe/Berlin or America/New_York)').default('UTC'),
+  EXCERPT_COOLDOWN_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int('must be a whole number of seconds').min(0).max(3600).default(5),
+  PROMPT_GRACE_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).min(0).max(24 * 60).default(10),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`The configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * Validates the environment once and reports every problem together.
+ * Values are never echoed back, so the token cannot leak through an error.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key]?.trim();
+    if (value) input[key] = value;
+  }
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+}
+
+/** Loads .env from the working folder when there is one; variables already set win. */
+export function loadDotEnv(path = '.env'): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}

@@ -1,0 +1,19 @@
+import type { Client } from 'discord.js';
+import type { Config } from './config.js';
+import type { Content } from './content/types.js';
+import type { Logger } from './logger.js';
+import type { Store } from './storage.js';
+import type { Clock } from './schedule/clock.js';
+import type { Cooldowns } from './cooldowns.js';
+
+/** What every command and component handler receives: its dependencies, nothing global. */
+export interface Context {
+  readonly config: Config;
+  readonly content: Content;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly client: Client<true>;
+  readonly cooldowns: Cooldowns;
+  /** A child logger carrying the interaction's guild, channel, user and command. */
+  readonly log: Logger;
+}

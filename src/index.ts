@@ -1,0 +1,47 @@
+import { startBot } from './bot.js';
+import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { createLogger } from './logger.js';
+
+/** `npm start`: read the environment, start the bot, stop cleanly on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    loadDotEnv();
+    config = loadConfig(process.env);
+  } catch (error) {
+    const message = error instanceof ConfigError ? error.message : `Could not read the configuration: ${(error as Error).message}`;
+    process.stderr.write(`${message}\n\nSee .env.example for every variable and README.md for setup.\n`);
+    process.exit(1);
+  }
+  const log = createLogger({ level: config.LOG_LEVEL });
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
+
+  let bot;
+  try {
+    bot = await startBot({ config, log });
+  } catch (error) {
+    log.fatal({ err: error }, 'could not start');
+    process.stderr.write(`Could not start: ${describeStartError(error)}\n`);
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    bot.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'unclean shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+function describeStartError(error: unknown): string {
+  const e = error as { name?: string; code?: string; message?: string };
+  if (e.code === 'TokenInvalid') return 'Discord rejected DISCORD_TOKEN. Copy a fresh token from the developer portal (your application → Bot → Reset Token).';
+  return e.message ?? String(error);
+}
+
+void main();

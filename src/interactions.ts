@@ -1,0 +1,93 @@
+import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
+import type { Command, ComponentHandler } from './commands/types.js';
+import type { Context } from './context.js';
+import { UserError } from './errors.js';
+import type { Logger } from './logger.js';
+
+export const APOLOGY = 'Sorry, something went wrong on our side. It has been logged; please try again in a moment.';
+
+export interface Registry {
+  readonly commands: readonly Command[];
+  readonly components: readonly ComponentHandler[];
+}
+
+type Services = Omit<Context, 'log'> & { log: Logger };
+
+function describe(interaction: Interaction): string {
+  if (interaction.isChatInputCommand()) {
+    const sub = interaction.options.getSubcommand(false);
+    return sub ? `/${interaction.commandName} ${sub}` : `/${interaction.commandName}`;
+  }
+  if (interaction.isAutocomplete()) return `/${interaction.commandName} (autocomplete)`;
+  if (interaction.isMessageComponent()) return `component ${interaction.customId.split(':')[0] ?? ''}`;
+  return `interaction type ${interaction.type}`;
+}
+
+/**
+ * The one place that routes interactions, answers failures and logs them.
+ * Handlers throw UserError for what the user can fix; anything else is a bug.
+ */
+export function createInteractionHandler(registry: Registry, services: Services) {
+  const commands = new Map(registry.commands.map((c) => [c.data.name, c]));
+  const components = new Map(registry.components.map((c) => [c.prefix, c]));
+
+  return async function handleInteraction(interaction: Interaction): Promise<void> {
+    const log = services.log.child({
+      interactionId: interaction.id,
+      guildId: interaction.guildId,
+      channelId: interaction.channelId,
+      userId: interaction.user.id,
+      command: describe(interaction),
+    });
+    const ctx: Context = { ...services, log };
+    try {
+      if (!interaction.inCachedGuild()) {
+        throw new UserError('This bot works inside servers it has been added to. Add it to your server, then use its commands there.');
+      }
+      if (interaction.isAutocomplete()) {
+        const command = commands.get(interaction.commandName);
+        if (command?.autocomplete) await command.autocomplete(interaction, ctx);
+        else await interaction.respond([]);
+        return;
+      }
+      if (interaction.isChatInputCommand()) {
+        const command = commands.get(interaction.commandName);
+        if (!command) throw new UserError('That command is not known here any more. It may have been removed in an update.');
+        await command.execute(interaction, ctx);
+        log.debug('command handled');
+        return;
+      }
+      if (interaction.isMessageComponent()) {
+        const handler = components.get(interaction.customId.split(':')[0] ?? '');
+        if (!handler) throw new UserError('This button is no longer active.');
+        await handler.handle(interaction, ctx);
+      }
+    } catch (error) {
+      await answerFailure(interaction, error, log);
+    }
+  };
+}
+
+async function answerFailure(interaction: Interaction, error: unknown, log: Logger): Promise<void> {
+  const expected = error instanceof UserError;
+  if (expected) log.info({ reason: error.message }, 'refused');
+  else log.error({ err: error }, 'interaction failed');
+  if (interaction.isAutocomplete()) {
+    if (!interaction.responded) await interaction.respond([]).catch(() => {});
+    return;
+  }
+  if (!interaction.isRepliable()) return;
+  const content = expected ? error.message : APOLOGY;
+  try {
+    await reply(interaction, content);
+  } catch (replyError) {
+    log.warn({ err: replyError }, 'could not tell the user about the failure');
+  }
+}
+
+async function reply(interaction: RepliableInteraction, content: string): Promise<void> {
+  const message = { content, allowedMentions: { parse: [] } };
+  if (interaction.deferred && !interaction.replied) await interaction.editReply(message);
+  else if (interaction.replied) await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
+  else await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
+}
