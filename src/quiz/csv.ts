@@ -1,0 +1,43 @@
+import { CATEGORIES } from '../content/schema.js';
+import type { Tally } from './tallies.js';
+
+export const CSV_HEADER = [
+  'user_id',
+  'user_name',
+  'answered',
+  'correct',
+  'accuracy',
+  ...CATEGORIES.flatMap((c) => [`${c}_answered`, `${c}_correct`]),
+  'streak',
+  'best_streak',
+  'last_answered',
+];
+
+/**
+ * A spreadsheet runs a cell starting with = + - @ (or tab / CR) as a formula,
+ * so such text gets a leading apostrophe. Only for text cells: numbers stay numbers.
+ */
+export function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+export function csvCell(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** RFC 4180 CSV (CRLF line ends, header row). Prepend '\uFEFF' if Excel must read non-ASCII names. */
+export function talliesToCsv(tallies: readonly Tally[]): string {
+  const rows = tallies.map((t) => [
+    neutraliseFormula(t.userId),
+    neutraliseFormula(t.userName),
+    t.answered,
+    t.correct,
+    t.answered > 0 ? Number((t.correct / t.answered).toFixed(4)) : 0,
+    ...CATEGORIES.flatMap((c) => [t.byCategory[c]?.answered ?? 0, t.byCategory[c]?.correct ?? 0]),
+    t.streak,
+    t.bestStreak,
+    new Date(t.lastAnsweredAt).toISOString(),
+  ]);
+  return [CSV_HEADER, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}

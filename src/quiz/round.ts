@@ -1,0 +1,141 @@
+import type { Question } from '../content/schema.js';
+
+export interface RoundOptions {
+  id: string;
+  guildId: string;
+  channelId: string;
+  starterId: string;
+  questions: readonly Question[];
+  /** How long each question stays open; the caller runs the timer. */
+  seconds: number;
+}
+
+export type AnswerResult = 'accepted' | 'already-answered' | 'closed' | 'invalid';
+
+export interface Reveal {
+  questionIndex: number;
+  question: Question;
+  correctIndex: number;
+  /** How many chose each option, indexed like question.options. */
+  counts: number[];
+  /** userId -> chosen option index, in answer order. */
+  answers: ReadonlyMap<string, number>;
+  /** Users who chose a correct option, in answer order. */
+  correctUsers: string[];
+}
+
+export interface RoundScore {
+  userId: string;
+  correct: number;
+  answered: number;
+}
+
+/**
+ * One quiz round in one channel. Synchronous on purpose: with no await between
+ * the check and the write, two clicks cannot both be accepted.
+ */
+export class Round {
+  readonly id: string;
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly starterId: string;
+  readonly questions: readonly Question[];
+  readonly seconds: number;
+  #current = 0;
+  #open = true;
+  #finished = false;
+  #answers = new Map<string, number>();
+  readonly #scores = new Map<string, RoundScore>();
+
+  constructor(options: RoundOptions) {
+    if (options.questions.length === 0) throw new RangeError('A round needs at least one question');
+    ({ id: this.id, guildId: this.guildId, channelId: this.channelId, starterId: this.starterId, seconds: this.seconds } = options);
+    this.questions = [...options.questions];
+  }
+
+  get current(): number {
+    return this.#current;
+  }
+  get question(): Question {
+    return this.questions[this.#current]!;
+  }
+  /** Whether the current question still takes answers. */
+  get open(): boolean {
+    return this.#open;
+  }
+  get finished(): boolean {
+    return this.#finished;
+  }
+  /** How many have answered the current question (not what they chose). */
+  get answerCount(): number {
+    return this.#answers.size;
+  }
+  get isLast(): boolean {
+    return this.#current === this.questions.length - 1;
+  }
+
+  answer(questionIndex: number, userId: string, optionIndex: number): AnswerResult {
+    if (!Number.isInteger(questionIndex) || questionIndex < 0 || questionIndex > this.#current) return 'invalid';
+    if (questionIndex < this.#current || !this.#open) return 'closed';
+    if (!Number.isInteger(optionIndex) || optionIndex < 0 || optionIndex >= this.question.options.length) return 'invalid';
+    if (this.#answers.has(userId)) return 'already-answered';
+    this.#answers.set(userId, optionIndex);
+    return 'accepted';
+  }
+
+  /** Takes back an accepted answer that could not be recorded, so the user may click again. */
+  withdraw(questionIndex: number, userId: string): void {
+    if (questionIndex === this.#current && this.#open) this.#answers.delete(userId);
+  }
+
+  /**
+   * Closes the current question. Returns the reveal once; undefined if it was
+   * already closed, so a timer and a manual skip cannot both post it.
+   */
+  close(): Reveal | undefined {
+    if (!this.#open) return undefined;
+    this.#open = false;
+    const question = this.question;
+    const counts = question.options.map(() => 0);
+    const correctUsers: string[] = [];
+    for (const [userId, option] of this.#answers) {
+      counts[option] = (counts[option] ?? 0) + 1;
+      const right = question.options[option]?.correct === true;
+      if (right) correctUsers.push(userId);
+      // Scores only move at the reveal, so scores() never leaks an open question's answers.
+      const s = this.#scores.get(userId) ?? { userId, correct: 0, answered: 0 };
+      this.#scores.set(userId, { userId, correct: s.correct + (right ? 1 : 0), answered: s.answered + 1 });
+    }
+    if (this.isLast) this.#finished = true;
+    const correctIndex = question.options.findIndex((o) => o.correct);
+    return { questionIndex: this.#current, question, correctIndex, counts, answers: this.#answers, correctUsers };
+  }
+
+  /** Opens the next question; false when there is none (the round is finished). */
+  next(): boolean {
+    if (this.#finished) return false;
+    if (this.#open) throw new Error('Close the current question before moving on');
+    if (this.isLast) {
+      this.#finished = true;
+      return false;
+    }
+    this.#current += 1;
+    this.#open = true;
+    this.#answers = new Map();
+    return true;
+  }
+
+  /** Ends the round early; the open question, if any, is closed and returned. */
+  stop(): Reveal | undefined {
+    const reveal = this.close();
+    this.#finished = true;
+    return reveal;
+  }
+
+  /** Most correct first, then fewer answered (higher accuracy), then user id. */
+  scores(): RoundScore[] {
+    return [...this.#scores.values()].sort(
+      (a, b) => b.correct - a.correct || a.answered - b.answered || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0),
+    );
+  }
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import type { Question } from '../src/content/schema.js';
+import { UserError } from '../src/errors.js';
+import { Round } from '../src/quiz/round.js';
+import { RoundRegistry } from '../src/quiz/rounds.js';
+
+const question = (id: string, correct: number, options = 3): Question => ({
+  id,
+  category: 'attribution',
+  difficulty: 1,
+  prompt: `Prompt ${id}?`,
+  options: Array.from({ length: options }, (_, i) => ({ text: `Option ${i}`, correct: i === correct })),
+  cites: [1],
+  quotes: ['a quote'],
+  explanation: 'Because.',
+});
+
+const newRound = (questions = [question('q-one', 1), question('q-two', 0), question('q-three', 2)]) =>
+  new Round({ id: 'r1', guildId: 'g', channelId: 'c', starterId: 'u0', questions, seconds: 20 });
+
+describe('Round', () => {
+  it('refuses a second answer to the same question and keeps the first', () => {
+    const round = newRound();
+    expect(round.answer(0, 'alice', 1)).toBe('accepted');
+    expect(round.answer(0, 'alice', 2)).toBe('already-answered');
+    expect(round.answer(0, 'alice', 1)).toBe('already-answered');
+    expect(round.close()?.answers.get('alice')).toBe(1);
+  });
+
+  it('refuses answers after the question is closed, and answers to earlier questions', () => {
+    const round = newRound();
+    round.close();
+    expect(round.answer(0, 'bob', 1)).toBe('closed');
+    round.next();
+    expect(round.answer(0, 'bob', 1)).toBe('closed');
+    expect(round.answer(1, 'bob', 0)).toBe('accepted');
+  });
+
+  it('rejects forged question and option indexes', () => {
+    const round = newRound();
+    expect(round.answer(1, 'bob', 0)).toBe('invalid');
+    expect(round.answer(0, 'bob', 3)).toBe('invalid');
+    expect(round.answer(0, 'bob', -1)).toBe('invalid');
+    expect(round.answer(0.5, 'bob', 0)).toBe('invalid');
+    expect(round.answerCount).toBe(0);
+  });
+
+  it('counts answers per option at the reveal and lists who was right', () => {
+    const round = newRound();
+    round.answer(0, 'a', 1);
+    round.answer(0, 'b', 0);
+    round.answer(0, 'c', 1);
+    round.answer(0, 'd', 2);
+    const reveal = round.close()!;
+    expect(reveal.correctIndex).toBe(1);
+    expect(reveal.counts).toEqual([1, 2, 1]);
+    expect(reveal.correctUsers).toEqual(['a', 'c']);
+    expect(reveal.question.id).toBe('q-one');
+  });
+
+  it('gives the reveal only once, so a timer and a skip cannot both post it', () => {
+    const round = newRound();
+    expect(round.close()).toBeDefined();
+    expect(round.close()).toBeUndefined();
+  });
+
+  it('exposes no choice and no score before the reveal', () => {
+    const round = newRound();
+    round.answer(0, 'a', 1);
+    expect(round.answerCount).toBe(1);
+    expect(round.scores()).toEqual([]);
+    expect(JSON.stringify(round)).not.toContain('"a"');
+  });
+
+  it('scores the round: most correct first, then fewer answered, then user id', () => {
+    const round = newRound();
+    round.answer(0, 'zed', 1);
+    round.answer(0, 'amy', 1);
+    round.answer(0, 'bob', 0);
+    round.close();
+    expect(round.next()).toBe(true);
+    round.answer(1, 'bob', 0);
+    round.answer(1, 'amy', 1);
+    round.close();
+    expect(round.next()).toBe(true);
+    round.answer(2, 'cat', 2);
+    round.close();
+    expect(round.finished).toBe(true);
+    expect(round.next()).toBe(false);
+    expect(round.scores()).toEqual([
+      { userId: 'cat', correct: 1, answered: 1 },
+      { userId: 'zed', correct: 1, answered: 1 },
+      { userId: 'amy', correct: 1, answered: 2 },
+      { userId: 'bob', correct: 1, answered: 2 },
+    ]);
+  });
+
+  it('will not move on while a question is open', () => {
+    expect(() => newRound().next()).toThrow(/Close the current question/);
+  });
+
+  it('refuses an empty round', () => {
+    expect(() => newRound([])).toThrow(RangeError);
+  });
+});
+
+describe('RoundRegistry', () => {
+  const options = { guildId: 'g', channelId: 'c1', starterId: 'u', questions: [question('q-one', 0)], seconds: 20 };
+
+  it('allows one round per channel and names the channel of the running one', () => {
+    const registry = new RoundRegistry();
+    const round = registry.start(options);
+    expect(() => registry.start(options)).toThrow(UserError);
+    expect(() => registry.start(options)).toThrow('A round is already running in <#c1>: finish it or use /quiz stop.');
+    expect(registry.start({ ...options, channelId: 'c2' }).id).not.toBe(round.id);
+    expect(registry.inChannel('c1')).toBe(round);
+  });
+
+  it('finds rounds by id; an unknown id means the round is over', () => {
+    const registry = new RoundRegistry();
+    const round = registry.start(options);
+    expect(registry.get(round.id)).toBe(round);
+    expect(round.id).toMatch(/^[A-Za-z0-9_-]{8}$/);
+    expect(registry.get('gone1234')).toBeUndefined();
+  });
+
+  it('stop ends the round, returns the open question reveal and frees the channel', () => {
+    const registry = new RoundRegistry();
+    const round = registry.start(options);
+    round.answer(0, 'a', 0);
+    const stopped = registry.stop('c1');
+    expect(stopped?.round).toBe(round);
+    expect(stopped?.reveal?.counts).toEqual([1, 0, 0]);
+    expect(round.finished).toBe(true);
+    expect(round.answer(0, 'b', 0)).toBe('closed');
+    expect(registry.get(round.id)).toBeUndefined();
+    expect(registry.stop('c1')).toBeUndefined();
+    expect(registry.start(options)).toBeInstanceOf(Round);
+  });
+
+  it('finish from a late timer does not end a newer round in the same channel', () => {
+    const registry = new RoundRegistry();
+    const old = registry.start(options);
+    registry.stop('c1');
+    const fresh = registry.start(options);
+    expect(registry.finish(old)).toBe(false);
+    expect(registry.inChannel('c1')).toBe(fresh);
+    expect(registry.finish(fresh)).toBe(true);
+    expect(registry.size).toBe(0);
+  });
+});
