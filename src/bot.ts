@@ -9,6 +9,7 @@ import { Cooldowns } from './cooldowns.js';
 import { createInteractionHandler } from './interactions.js';
 import type { Logger } from './logger.js';
 import { systemClock, type Clock } from './schedule/clock.js';
+import { QuizRunner } from './quiz/runner.js';
 import { openStore } from './storage.js';
 
 export interface StartOptions {
@@ -44,7 +45,8 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
     throw error;
   }
   const readyClient = client as Client<true>;
-  const services = { config, content, store, clock, client: readyClient, cooldowns: new Cooldowns(), log };
+  const quiz = new QuizRunner({ store, content, clock, log });
+  const services = { config, content, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, log };
 
   const handle = createInteractionHandler({ commands, components }, services);
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
@@ -60,6 +62,7 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
     stop() {
       stopping ??= (async () => {
         client.removeAllListeners(Events.InteractionCreate);
+        quiz.close();
         await client.destroy();
         await store.close();
         log.info('stopped');

@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 import type { Store } from './storage.js';
 import type { Clock } from './schedule/clock.js';
 import type { Cooldowns } from './cooldowns.js';
+import type { QuizRunner } from './quiz/runner.js';
 
 /** What every command and component handler receives: its dependencies, nothing global. */
 export interface Context {
@@ -14,6 +15,7 @@ export interface Context {
   readonly clock: Clock;
   readonly client: Client<true>;
   readonly cooldowns: Cooldowns;
+  readonly quiz: QuizRunner;
   /** A child logger carrying the interaction's guild, channel, user and command. */
   readonly log: Logger;
 }

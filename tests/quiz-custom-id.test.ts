@@ -6,7 +6,10 @@ describe('custom ids', () => {
   const valid: CustomId[] = [
     { kind: 'quiz-answer', roundId: newRoundId(), question: 0, option: 4 },
     { kind: 'quiz-answer', roundId: 'a_B-9', question: 99, option: 0 },
-    { kind: 'practice-answer', questionId: 'quote-integrity-3', option: 2 },
+    { kind: 'practice-answer', questionId: 'quote-integrity-3', option: 2, category: null },
+    { kind: 'practice-answer', questionId: 'chain-01', option: 0, category: 'source-chain' },
+    { kind: 'practice-next', category: 'verification' },
+    { kind: 'practice-next', category: null },
     { kind: 'excerpt-page', page: 12 },
   ];
 
@@ -17,7 +20,7 @@ describe('custom ids', () => {
       expect(decodeCustomId(raw)).toEqual(id);
     }
     expect(encodeCustomId({ kind: 'quiz-answer', roundId: 'r1', question: 3, option: 1 })).toBe('quiz:a:r1:3:1');
-    expect(encodeCustomId({ kind: 'practice-answer', questionId: 'q-1', option: 1 })).toBe('practice:a:q-1:1');
+    expect(encodeCustomId({ kind: 'practice-answer', questionId: 'q-1', option: 1, category: null })).toBe('practice:a:q-1:1:all');
     expect(encodeCustomId({ kind: 'excerpt-page', page: 2 })).toBe('excerpt:p:2');
   });
 
@@ -45,6 +48,9 @@ describe('custom ids', () => {
       'practice:a:../etc:0',
       'practice:a:q-1',
       'practice:a:q-1:9',
+      'practice:a:q-1:1',
+      'practice:a:q-1:1:politics',
+      'practice:n:politics',
       'excerpt:p:0',
       'excerpt:p:10000',
       'excerpt:p:',
@@ -60,6 +66,6 @@ describe('custom ids', () => {
   it('refuses to encode something that would not decode', () => {
     expect(() => encodeCustomId({ kind: 'quiz-answer', roundId: 'has:colon', question: 0, option: 0 })).toThrow(RangeError);
     expect(() => encodeCustomId({ kind: 'excerpt-page', page: 0 })).toThrow(RangeError);
-    expect(() => encodeCustomId({ kind: 'practice-answer', questionId: 'q', option: 1.5 })).toThrow(RangeError);
+    expect(() => encodeCustomId({ kind: 'practice-answer', questionId: 'q', option: 1.5, category: null })).toThrow(RangeError);
   });
 });

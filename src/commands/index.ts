@@ -1,8 +1,11 @@
+import { excerpt, excerptPaging } from './excerpt.js';
 import { help } from './help.js';
+import { practiceButtons, quiz, quizButtons } from './quiz.js';
+import { sources } from './sources.js';
 import type { Command, ComponentHandler } from './types.js';
 
 /** Every slash command the bot serves. Deploy and routing both read this list. */
-export const commands: readonly Command[] = [help];
+export const commands: readonly Command[] = [help, excerpt, sources, quiz];
 
 /** Every button and menu family, by custom id prefix. */
-export const components: readonly ComponentHandler[] = [];
+export const components: readonly ComponentHandler[] = [excerptPaging, quizButtons, practiceButtons];

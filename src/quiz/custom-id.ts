@@ -1,7 +1,10 @@
+import { CATEGORIES, type Category } from '../content/schema.js';
+
 /** Button custom ids. Clients can send any string, so decoding trusts nothing. */
 export type CustomId =
   | { kind: 'quiz-answer'; roundId: string; question: number; option: number }
-  | { kind: 'practice-answer'; questionId: string; option: number }
+  | { kind: 'practice-answer'; questionId: string; option: number; category: Category | null }
+  | { kind: 'practice-next'; category: Category | null }
   | { kind: 'excerpt-page'; page: number };
 
 export const CUSTOM_ID_MAX = 100;
@@ -20,6 +23,9 @@ function int(text: string | undefined, min: number, max: number): number | null 
   return n >= min && n <= max ? n : null;
 }
 
+/** The practice category a button carries: a category, null for all, undefined when forged. */
+const categoryPart = (text: string | undefined): Category | null | undefined => (text === 'all' ? null : CATEGORIES.find((c) => c === text));
+
 export function decodeCustomId(raw: unknown): CustomId | null {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > CUSTOM_ID_MAX) return null;
   const parts = raw.split(':');
@@ -31,11 +37,16 @@ export function decodeCustomId(raw: unknown): CustomId | null {
     if (!ROUND_ID.test(roundId) || question === null || option === null) return null;
     return { kind: 'quiz-answer', roundId, question, option };
   }
-  if (prefix === 'practice' && action === 'a' && parts.length === 4) {
-    const [, , questionId = '', o] = parts;
+  if (prefix === 'practice' && action === 'a' && parts.length === 5) {
+    const [, , questionId = '', o, c] = parts;
     const option = int(o, 0, MAX_OPTIONS - 1);
-    if (questionId.length > 80 || !QUESTION_ID.test(questionId) || option === null) return null;
-    return { kind: 'practice-answer', questionId, option };
+    const category = categoryPart(c);
+    if (questionId.length > 64 || !QUESTION_ID.test(questionId) || option === null || category === undefined) return null;
+    return { kind: 'practice-answer', questionId, option, category };
+  }
+  if (prefix === 'practice' && action === 'n' && parts.length === 3) {
+    const category = categoryPart(parts[2]);
+    return category === undefined ? null : { kind: 'practice-next', category };
   }
   if (prefix === 'excerpt' && action === 'p' && parts.length === 3) {
     const page = int(parts[2], 1, MAX_PAGE);
@@ -50,8 +61,10 @@ export function encodeCustomId(id: CustomId): string {
     id.kind === 'quiz-answer'
       ? `quiz:a:${id.roundId}:${id.question}:${id.option}`
       : id.kind === 'practice-answer'
-        ? `practice:a:${id.questionId}:${id.option}`
-        : `excerpt:p:${id.page}`;
+        ? `practice:a:${id.questionId}:${id.option}:${id.category ?? 'all'}`
+        : id.kind === 'practice-next'
+          ? `practice:n:${id.category ?? 'all'}`
+          : `excerpt:p:${id.page}`;
   const back = decodeCustomId(raw);
   const same = back !== null && Object.entries(back).every(([key, value]) => (id as Record<string, unknown>)[key] === value);
   if (!same) throw new RangeError(`Cannot encode custom id ${JSON.stringify(id)}`);

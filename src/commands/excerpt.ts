@@ -1,0 +1,60 @@
+import { MessageFlags, time, TimestampStyles } from 'discord.js';
+import type { Paragraph } from '../content/types.js';
+import { UserError } from '../errors.js';
+import { decodeCustomId } from '../quiz/custom-id.js';
+import { renderExcerpt } from '../render/excerpt.js';
+import { preview } from '../render/text.js';
+import { guildCommand } from './definition.js';
+import type { Command, ComponentHandler } from './types.js';
+
+const data = guildCommand('excerpt', 'Post a paragraph of the article with notes on who says what')
+  .addIntegerOption((o) => o.setName('paragraph').setDescription('Paragraph number (¶)').setMinValue(1).setMaxValue(999).setAutocomplete(true))
+  .addStringOption((o) => o.setName('search').setDescription('Words to find in the article').setMaxLength(100))
+  .toJSON();
+
+export const excerpt: Command = {
+  data,
+  async execute(interaction, ctx) {
+    const { content } = ctx;
+    const number = interaction.options.getInteger('paragraph');
+    const words = interaction.options.getString('search')?.trim();
+    let paragraph: Paragraph | undefined;
+    if (number !== null) {
+      paragraph = content.paragraph(number);
+      if (!paragraph) throw new UserError(`There is no ¶${number}: the article has paragraphs 1 to ${content.paragraphs.length}.`);
+    } else if (words) {
+      paragraph = content.search(words);
+      if (!paragraph) throw new UserError(`No paragraph contains “${preview(words, 100)}”. Try fewer or different words.`);
+    } else {
+      paragraph = content.paragraphs[Math.floor(Math.random() * content.paragraphs.length)]!;
+    }
+
+    const cooldownMs = ctx.config.EXCERPT_COOLDOWN_SECONDS * 1000;
+    const wait = ctx.cooldowns.take(`excerpt:${interaction.guildId}:${interaction.user.id}`, ctx.clock.now(), cooldownMs);
+    if (wait > 0) {
+      const at = new Date(ctx.clock.now() + wait);
+      throw new UserError(`You posted an excerpt a moment ago. You can post another ${time(at, TimestampStyles.RelativeTime)}.`);
+    }
+    await interaction.reply(renderExcerpt(content, paragraph));
+  },
+
+  async autocomplete(interaction, ctx) {
+    const typed = String(interaction.options.getFocused()).trim();
+    const choices = ctx.content.paragraphs
+      .filter((p) => typed === '' || String(p.n).startsWith(typed) || ctx.content.search(typed)?.n === p.n)
+      .slice(0, 25)
+      .map((p) => ({ name: preview(`¶${p.n}: ${p.text}`, 100), value: p.n }));
+    await interaction.respond(choices);
+  },
+};
+
+/** "◀ ¶4" / "¶6 ▶": the clicker alone sees the neighbouring paragraph; the public post stays. */
+export const excerptPaging: ComponentHandler = {
+  prefix: 'excerpt',
+  async handle(interaction, ctx) {
+    const id = decodeCustomId(interaction.customId);
+    const paragraph = id?.kind === 'excerpt-page' ? ctx.content.paragraph(id.page) : undefined;
+    if (!paragraph) throw new UserError('That paragraph does not exist in the article.');
+    await interaction.reply({ ...renderExcerpt(ctx.content, paragraph), flags: MessageFlags.Ephemeral });
+  },
+};

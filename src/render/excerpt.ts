@@ -1,0 +1,34 @@
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from 'discord.js';
+import type { Content, Paragraph } from '../content/types.js';
+import { encodeCustomId } from '../quiz/custom-id.js';
+import { loadedTermsNote, sourcingNote } from './sourcing.js';
+import { blockQuote, fit } from './text.js';
+
+/** One paragraph as a quotation with its place in the article and its sourcing notes. */
+export function renderExcerpt(content: Content, paragraph: Paragraph) {
+  const total = content.paragraphs.length;
+  const attribution = content.attribution(paragraph.n);
+  const embed = new EmbedBuilder()
+    .setTitle(fit(`¶${paragraph.n} of ${total}${paragraph.heading ? ` · under “${paragraph.heading}”` : ' · opening section'}`, 256))
+    .setDescription(fit(blockQuote(paragraph.text), 4096))
+    .addFields({ name: 'Who says so?', value: fit(sourcingNote(attribution), 1024) });
+  const loaded = loadedTermsNote(attribution);
+  if (loaded) embed.addFields({ name: 'Loaded wording', value: fit(loaded, 1024) });
+  embed.setFooter({ text: fit(content.title, 2048) });
+
+  const nav = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    pageButton(paragraph.n - 1, `◀ ¶${paragraph.n - 1}`, paragraph.n <= 1),
+    pageButton(paragraph.n + 1, `¶${paragraph.n + 1} ▶`, paragraph.n >= total),
+  );
+  return { embeds: [embed], components: [nav], allowedMentions: { parse: [] } };
+}
+
+function pageButton(n: number, label: string, disabled: boolean): ButtonBuilder {
+  // A disabled end button still needs a unique, valid custom id.
+  const target = Math.max(1, n);
+  return new ButtonBuilder()
+    .setCustomId(encodeCustomId({ kind: 'excerpt-page', page: target }) + (disabled ? ':x' : ''))
+    .setLabel(disabled ? (n < 1 ? '◀' : '▶') : label)
+    .setStyle(ButtonStyle.Secondary)
+    .setDisabled(disabled);
+}

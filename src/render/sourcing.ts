@@ -1,0 +1,27 @@
+import type { Claim, ParagraphAttribution, Source } from '../content/schema.js';
+
+export function describeSource(source: Source): string {
+  const flags = [source.named ? 'named' : 'unnamed', source.linked ? 'linked' : 'not linked'];
+  return `${source.name} (${flags.join(', ')} ${source.kind})`;
+}
+
+/** "attributed to X, via A → B" or "author's own assertion, no source given". */
+export function describeClaim(claim: Claim): string {
+  if (claim.attribution === 'assertion' || claim.chain.length === 0) return "author's own assertion, no source given";
+  const speaker = claim.chain[claim.chain.length - 1]!;
+  const via = claim.chain.slice(0, -1);
+  const hops = via.length ? `, via ${via.map((s) => s.name).join(' → ')}` : '';
+  const flags = [speaker.named ? 'named' : 'unnamed', speaker.linked ? 'linked' : 'not linked'].join(', ');
+  return `attributed to ${speaker.name} (${flags})${hops}`;
+}
+
+/** The sourcing note shown under an excerpt, one line per claim. */
+export function sourcingNote(attribution: ParagraphAttribution | undefined): string {
+  if (!attribution || attribution.claims.length === 0) return 'No claims are mapped for this paragraph.';
+  return attribution.claims.map((c) => `• *${c.summary}* — ${describeClaim(c)}`).join('\n');
+}
+
+export function loadedTermsNote(attribution: ParagraphAttribution | undefined): string | undefined {
+  if (!attribution || attribution.loadedTerms.length === 0) return undefined;
+  return attribution.loadedTerms.map((t) => `• “${t.term}” — a neutral wording: ${t.neutral}`).join('\n');
+}
