@@ -1,0 +1,224 @@
+import type { z } from 'zod';
+import {
+  articleSchema,
+  attributionSchema,
+  promptsSchema,
+  questionsSchema,
+  type ArticleFile,
+  type AttributionFile,
+  type Question,
+} from './schema.js';
+
+export const PACK_FILES = ['article.json', 'attribution.json', 'questions.json', 'prompts.json'] as const;
+export type PackFileName = (typeof PACK_FILES)[number];
+
+/** Each file's raw text, or the error met while reading it. */
+export type RawPack = Record<PackFileName, string | Error>;
+
+export interface Pack {
+  article: ArticleFile;
+  attribution: AttributionFile;
+  questions: z.infer<typeof questionsSchema>;
+  prompts: z.infer<typeof promptsSchema>;
+}
+
+export interface Problem {
+  file: string;
+  path: string;
+  message: string;
+}
+
+/** Discord's limits, as the bot renders the pack. */
+export const LIMITS = {
+  embedDescription: 4096,
+  embedField: 1024,
+  message: 2000,
+  buttonLabel: 80,
+  /** The bot prefixes every option label with "A. ", "B. "... */
+  labelPrefix: 3,
+  /** 80 less the prefix, with one character spare. */
+  optionText: 76,
+} as const;
+
+/** Length of a question as the bot renders it in an embed description: prompt, blank line, "A. option" lines. */
+export function questionDescriptionLength(q: Question): number {
+  return q.prompt.length + 2 + q.options.reduce((sum, o) => sum + LIMITS.labelPrefix + o.text.length + 1, 0);
+}
+
+/** Length of the reveal field: the explanation, then each quote on its own line as `> “…” (¶12)`. */
+export function revealFieldLength(q: Question): number {
+  return q.explanation.length + q.quotes.reduce((sum, quote) => sum + quote.length + 12, 0);
+}
+
+export function formatProblem(p: Problem): string {
+  return p.path ? `${p.file}: ${p.path}: ${p.message}` : `${p.file}: ${p.message}`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    return out ? `${out}.${String(key)}` : String(key);
+  }, '');
+}
+
+const schemas = {
+  'article.json': articleSchema,
+  'attribution.json': attributionSchema,
+  'questions.json': questionsSchema,
+  'prompts.json': promptsSchema,
+} as const;
+
+function parseFile(file: PackFileName, raw: string | Error, problems: Problem[]): unknown {
+  if (raw instanceof Error) {
+    problems.push({ file, path: '', message: `cannot read: ${raw.message}` });
+    return undefined;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    problems.push({ file, path: '', message: `not valid JSON: ${(err as Error).message}` });
+    return undefined;
+  }
+  const result = schemas[file].safeParse(json);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    problems.push({ file, path: formatPath(issue.path), message: issue.message });
+  }
+  return undefined;
+}
+
+const pilcrows = (ns: readonly number[]): string => {
+  const names = ns.map((n) => `¶${n}`);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? '');
+};
+
+function checkArticle(article: ArticleFile, problems: Problem[]): Map<number, string> {
+  const file = 'article.json';
+  const texts = new Map<number, string>();
+  article.sections.forEach((section, s) => {
+    if (s > 0 && section.heading === null) {
+      problems.push({ file, path: `sections[${s}].heading`, message: 'only the first section may have no heading' });
+    }
+    section.paragraphs.forEach((p, i) => {
+      const path = `sections[${s}].paragraphs[${i}]`;
+      const expected = texts.size + 1;
+      if (p.n !== expected) {
+        problems.push({ file, path: `${path}.n`, message: `expected ¶${expected} here, found ¶${p.n} (paragraphs are numbered 1..N in reading order)` });
+      }
+      if (p.text.length > LIMITS.embedDescription) {
+        problems.push({ file, path: `${path}.text`, message: `${p.text.length} characters; an embed description allows ${LIMITS.embedDescription}` });
+      }
+      texts.set(expected, p.text);
+    });
+  });
+  return texts;
+}
+
+function checkCites(file: string, path: string, cites: readonly number[], texts: Map<number, string>, problems: Problem[]): void {
+  cites.forEach((n, i) => {
+    if (!texts.has(n)) problems.push({ file, path: `${path}[${i}]`, message: `no ¶${n} in the article (it has ¶1–${texts.size})` });
+  });
+}
+
+function checkUniqueIds(file: string, items: { id: string; path: string }[], problems: Problem[]): void {
+  const seen = new Map<string, string>();
+  for (const { id, path } of items) {
+    const first = seen.get(id);
+    if (first) problems.push({ file, path: `${path}.id`, message: `duplicate id "${id}" (first at ${first})` });
+    else seen.set(id, path);
+  }
+}
+
+function checkAttribution(attribution: AttributionFile, texts: Map<number, string>, problems: Problem[]): void {
+  const file = 'attribution.json';
+  const seen = new Set<number>();
+  attribution.paragraphs.forEach((entry, i) => {
+    const path = `paragraphs[${i}]`;
+    const text = texts.get(entry.paragraph);
+    if (text === undefined) {
+      problems.push({ file, path: `${path}.paragraph`, message: `no ¶${entry.paragraph} in the article (it has ¶1–${texts.size})` });
+    } else if (seen.has(entry.paragraph)) {
+      problems.push({ file, path: `${path}.paragraph`, message: `¶${entry.paragraph} appears more than once` });
+    }
+    seen.add(entry.paragraph);
+    entry.claims.forEach((claim, c) => {
+      if (text !== undefined && !text.includes(claim.quote)) {
+        problems.push({ file, path: `${path}.claims[${c}].quote`, message: `not found in ¶${entry.paragraph}` });
+      }
+    });
+  });
+  for (const n of texts.keys()) {
+    if (!seen.has(n)) problems.push({ file, path: 'paragraphs', message: `no entry for ¶${n}` });
+  }
+  const claims = attribution.paragraphs.flatMap((entry, i) =>
+    entry.claims.map((claim, c) => ({ id: claim.id, path: `paragraphs[${i}].claims[${c}]` })),
+  );
+  checkUniqueIds(file, claims, problems);
+}
+
+function checkQuestion(q: Question, path: string, texts: Map<number, string> | undefined, problems: Problem[]): void {
+  const file = 'questions.json';
+  const correct = q.options.filter((o) => o.correct).length;
+  if (correct !== 1) {
+    problems.push({ file, path: `${path}.options`, message: `${correct} options are marked correct; exactly one must be` });
+  }
+  const seen = new Map<string, number>();
+  q.options.forEach((o, i) => {
+    const key = o.text.trim().replace(/\s+/g, ' ').toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) problems.push({ file, path: `${path}.options[${i}].text`, message: `same text as options[${first}]` });
+    else seen.set(key, i);
+    if (o.text.length > LIMITS.optionText) {
+      problems.push({ file, path: `${path}.options[${i}].text`, message: `${o.text.length} characters; a button label allows ${LIMITS.optionText} after the bot's "A. " prefix` });
+    }
+  });
+  const description = questionDescriptionLength(q);
+  if (description > LIMITS.embedDescription) {
+    problems.push({ file, path: `${path}.prompt`, message: `prompt and options render to ${description} characters; an embed description allows ${LIMITS.embedDescription}` });
+  }
+  const field = revealFieldLength(q);
+  if (field > LIMITS.embedField) {
+    problems.push({ file, path: `${path}.explanation`, message: `explanation and quotes render to ${field} characters; an embed field allows ${LIMITS.embedField}` });
+  }
+  if (!texts) return;
+  checkCites(file, `${path}.cites`, q.cites, texts, problems);
+  const cited = q.cites.filter((n) => texts.has(n));
+  q.quotes.forEach((quote, i) => {
+    if (cited.length > 0 && !cited.some((n) => texts.get(n)?.includes(quote))) {
+      problems.push({ file, path: `${path}.quotes[${i}]`, message: `not found in ${pilcrows(cited)}` });
+    }
+  });
+}
+
+/** Parses and checks the four files of a pack; `pack` is set only when there are no problems. */
+export function parsePack(raw: RawPack): { pack: Pack | undefined; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const article = parseFile('article.json', raw['article.json'], problems) as Pack['article'] | undefined;
+  const attribution = parseFile('attribution.json', raw['attribution.json'], problems) as Pack['attribution'] | undefined;
+  const questions = parseFile('questions.json', raw['questions.json'], problems) as Pack['questions'] | undefined;
+  const prompts = parseFile('prompts.json', raw['prompts.json'], problems) as Pack['prompts'] | undefined;
+
+  // Cross-file checks need the paragraphs; without a readable article they would only add noise.
+  const texts = article ? checkArticle(article, problems) : undefined;
+  if (attribution && texts) checkAttribution(attribution, texts, problems);
+  if (questions) {
+    questions.questions.forEach((q, i) => checkQuestion(q, `questions[${i}]`, texts, problems));
+    checkUniqueIds('questions.json', questions.questions.map((q, i) => ({ id: q.id, path: `questions[${i}]` })), problems);
+  }
+  if (prompts) {
+    prompts.prompts.forEach((p, i) => {
+      if (p.text.length > LIMITS.message) {
+        problems.push({ file: 'prompts.json', path: `prompts[${i}].text`, message: `${p.text.length} characters; a message allows ${LIMITS.message}` });
+      }
+      if (texts) checkCites('prompts.json', `prompts[${i}].cites`, p.cites, texts, problems);
+    });
+    checkUniqueIds('prompts.json', prompts.prompts.map((p, i) => ({ id: p.id, path: `prompts[${i}]` })), problems);
+  }
+  const ok = problems.length === 0 && article && attribution && questions && prompts;
+  return { pack: ok ? { article, attribution, questions, prompts } : undefined, problems };
+}
+
+export function validatePack(raw: RawPack): Problem[] {
+  return parsePack(raw).problems;
+}

@@ -1,0 +1,235 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ContentError, DEFAULT_CONTENT_DIR, loadContent, readPack } from '../src/content/loader.js';
+import type { ArticleFile, AttributionFile, Prompt, Question } from '../src/content/schema.js';
+import { formatProblem, PACK_FILES, validatePack } from '../src/content/validate.js';
+
+interface Files {
+  article: ArticleFile;
+  attribution: AttributionFile;
+  questions: { questions: Question[] };
+  prompts: { prompts: Prompt[] };
+}
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+/** Copies the bundled pack to a temp dir with one thing changed. */
+async function brokenPack(mutate: (files: Files) => void): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'content-pack-'));
+  dirs.push(dir);
+  const read = async (file: string) => JSON.parse(await readFile(join(DEFAULT_CONTENT_DIR, file), 'utf8'));
+  const [article, attribution, questions, prompts] = await Promise.all(PACK_FILES.map(read));
+  const files = { article, attribution, questions, prompts } as Files;
+  mutate(files);
+  const byFile = { 'article.json': article, 'attribution.json': attribution, 'questions.json': questions, 'prompts.json': prompts };
+  await Promise.all(PACK_FILES.map((file) => writeFile(join(dir, file), JSON.stringify(byFile[file], null, 2))));
+  return dir;
+}
+
+async function problemsIn(dir: string): Promise<string[]> {
+  return validatePack(await readPack(dir)).map(formatProblem);
+}
+
+async function expectOnly(mutate: (files: Files) => void, ...expected: (string | RegExp)[]): Promise<void> {
+  const problems = await problemsIn(await brokenPack(mutate));
+  expect(problems).toHaveLength(expected.length);
+  expected.forEach((e, i) => (typeof e === 'string' ? expect(problems[i]).toBe(e) : expect(problems[i]).toMatch(e)));
+}
+
+const question = (f: Files, i: number): Question => f.questions.questions[i]!;
+
+describe('a broken content pack is rejected with a specific message', () => {
+  it('reports a missing article.json plainly', async () => {
+    const dir = await brokenPack(() => {});
+    await unlink(join(dir, 'article.json'));
+    expect(await problemsIn(dir)).toEqual([expect.stringMatching(/^article\.json: cannot read: ENOENT/)]);
+  });
+
+  it('reports an article.json that is not JSON', async () => {
+    const dir = await brokenPack(() => {});
+    await writeFile(join(dir, 'article.json'), '{ "title": ');
+    expect(await problemsIn(dir)).toEqual([expect.stringMatching(/^article\.json: not valid JSON: /)]);
+  });
+
+  it('reports a shape error at its path', async () => {
+    await expectOnly(
+      (f) => Object.assign(question(f, 3), { difficulty: 4 }),
+      /^questions\.json: questions\[3\]\.difficulty: /,
+    );
+  });
+
+  it('reports an unknown category', async () => {
+    await expectOnly(
+      (f) => Object.assign(question(f, 0), { category: 'vibes' }),
+      /^questions\.json: questions\[0\]\.category: Invalid option: expected one of "source-chain"/,
+    );
+  });
+
+  it('reports a question quote that is not in any cited paragraph', async () => {
+    await expectOnly((f) => {
+      question(f, 0).quotes = [f.article.sections[0]!.paragraphs[2]!.text]; // ¶3's text, but chain-01 cites only ¶2
+      question(f, 1).quotes = ['Breitbart said so.']; // chain-02 cites ¶2 and ¶3
+    }, 'questions.json: questions[0].quotes[0]: not found in ¶2', 'questions.json: questions[1].quotes[0]: not found in ¶2 or ¶3');
+  });
+
+  it('reports a claim quote that is not in its paragraph', async () => {
+    await expectOnly(
+      (f) => (f.attribution.paragraphs[0]!.claims[0]!.quote = 'offered to manage'),
+      'attribution.json: paragraphs[0].claims[0].quote: not found in ¶1',
+    );
+  });
+
+  it('reports citations of paragraphs that do not exist', async () => {
+    await expectOnly(
+      (f) => {
+        question(f, 0).cites.push(16);
+        f.prompts.prompts[0]!.cites = [99];
+      },
+      'questions.json: questions[0].cites[1]: no ¶16 in the article (it has ¶1–15)',
+      'prompts.json: prompts[0].cites[0]: no ¶99 in the article (it has ¶1–15)',
+    );
+  });
+
+  it('reports paragraph numbers that skip or go out of reading order', async () => {
+    await expectOnly(
+      (f) => (f.article.sections[3]!.paragraphs[2]!.n = 16),
+      'article.json: sections[3].paragraphs[2].n: expected ¶15 here, found ¶16 (paragraphs are numbered 1..N in reading order)',
+    );
+  });
+
+  it('reports a subheading missing after the first section', async () => {
+    await expectOnly(
+      (f) => (f.article.sections[2]!.heading = null),
+      'article.json: sections[2].heading: only the first section may have no heading',
+    );
+  });
+
+  it('reports a paragraph given two attribution entries', async () => {
+    await expectOnly(
+      (f) => f.attribution.paragraphs.push({ paragraph: 5, claims: [], loadedTerms: [] }),
+      'attribution.json: paragraphs[15].paragraph: ¶5 appears more than once',
+    );
+  });
+
+  it('reports a paragraph with no attribution entry', async () => {
+    await expectOnly(
+      (f) => (f.attribution.paragraphs = f.attribution.paragraphs.filter((p) => p.paragraph !== 7)),
+      'attribution.json: paragraphs: no entry for ¶7',
+    );
+  });
+
+  it('reports an attribution entry for an unknown paragraph', async () => {
+    await expectOnly(
+      (f) => f.attribution.paragraphs.push({ paragraph: 16, claims: [], loadedTerms: [] }),
+      'attribution.json: paragraphs[15].paragraph: no ¶16 in the article (it has ¶1–15)',
+    );
+  });
+
+  it('reports duplicate question, prompt and claim ids', async () => {
+    await expectOnly(
+      (f) => {
+        question(f, 1).id = 'chain-01';
+        f.prompts.prompts[2]!.id = 'discuss-01';
+        f.attribution.paragraphs[1]!.claims[0]!.id = 'p1-offer';
+      },
+      'attribution.json: paragraphs[1].claims[0].id: duplicate id "p1-offer" (first at paragraphs[0].claims[0])',
+      'questions.json: questions[1].id: duplicate id "chain-01" (first at questions[0])',
+      'prompts.json: prompts[2].id: duplicate id "discuss-01" (first at prompts[0])',
+    );
+  });
+
+  it('reports a question without exactly one correct option', async () => {
+    await expectOnly(
+      (f) => {
+        for (const o of question(f, 0).options) o.correct = false;
+        for (const o of question(f, 1).options) o.correct = true;
+      },
+      'questions.json: questions[0].options: 0 options are marked correct; exactly one must be',
+      'questions.json: questions[1].options: 4 options are marked correct; exactly one must be',
+    );
+  });
+
+  it('reports two options with the same text, ignoring case and spacing', async () => {
+    await expectOnly(
+      (f) => (question(f, 0).options[2]!.text = ` ${question(f, 0).options[0]!.text.toUpperCase()}`),
+      'questions.json: questions[0].options[2].text: same text as options[0]',
+    );
+  });
+
+  it('reports an option too long for a button label once the bot adds "A. "', async () => {
+    await expectOnly(
+      (f) => {
+        question(f, 0).options[1]!.text = 'x'.repeat(76); // fits exactly
+        question(f, 1).options[1]!.text = 'y'.repeat(77);
+      },
+      'questions.json: questions[1].options[1].text: 77 characters; a button label allows 76 after the bot\'s "A. " prefix',
+    );
+  });
+
+  it('reports a question too long for an embed description', async () => {
+    await expectOnly(
+      (f) => (question(f, 0).prompt = 'Why? '.repeat(820)),
+      /^questions\.json: questions\[0\]\.prompt: prompt and options render to \d+ characters; an embed description allows 4096$/,
+    );
+  });
+
+  it('reports an explanation and quotes too long for an embed field', async () => {
+    await expectOnly(
+      (f) => (question(f, 0).explanation = 'Because. '.repeat(100)),
+      /^questions\.json: questions\[0\]\.explanation: explanation and quotes render to \d+ characters; an embed field allows 1024$/,
+    );
+  });
+
+  it('reports a discussion prompt too long for a message', async () => {
+    await expectOnly(
+      (f) => (f.prompts.prompts[0]!.text = 'Discuss. '.repeat(230)),
+      'prompts.json: prompts[0].text: 2070 characters; a message allows 2000',
+    );
+  });
+
+  it('reports a paragraph too long for an embed description', async () => {
+    await expectOnly(
+      (f) => (f.article.sections[0]!.paragraphs[0]!.text += ' and so on'.repeat(400)),
+      /^article\.json: sections\[0\]\.paragraphs\[0\]\.text: \d+ characters; an embed description allows 4096$/,
+    );
+  });
+
+  it('makes loadContent throw a ContentError whose message lists every problem', async () => {
+    const dir = await brokenPack((f) => {
+      question(f, 0).id = 'Bad Id';
+      f.attribution.paragraphs.pop();
+    });
+    const error = await loadContent(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContentError);
+    const { problems, message } = error as ContentError;
+    expect(problems).toHaveLength(2);
+    expect(message.split('\n')).toEqual([
+      'questions.json: questions[0].id: use lower-case letters, digits and dashes',
+      'attribution.json: paragraphs: no entry for ¶15',
+    ]);
+  });
+});
+
+describe('the content:check CLI', () => {
+  const check = (dir: string) =>
+    spawnSync('npx', ['tsx', 'src/content/check.ts', dir], { cwd: repoRoot, encoding: 'utf8' });
+
+  it('exits 1 and prints the problems for a broken pack', async () => {
+    const dir = await brokenPack((f) => (question(f, 0).quotes = ['Nobody said this.']));
+    const run = check(dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe('questions.json: questions[0].quotes[0]: not found in ¶2');
+  });
+
+  it('exits 0 with a summary for the bundled pack', () => {
+    const run = check(DEFAULT_CONTENT_DIR);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Content pack OK: .+ \(15 paragraphs, \d+ questions, \d+ prompts\)\n$/);
+  });
+});
