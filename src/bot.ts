@@ -9,7 +9,9 @@ import { Cooldowns } from './cooldowns.js';
 import { createInteractionHandler } from './interactions.js';
 import type { Logger } from './logger.js';
 import { systemClock, type Clock } from './schedule/clock.js';
+import { schedulePoster } from './prompts/post.js';
 import { QuizRunner } from './quiz/runner.js';
+import { Scheduler } from './schedule/scheduler.js';
 import { openStore } from './storage.js';
 
 export interface StartOptions {
@@ -46,13 +48,21 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
   }
   const readyClient = client as Client<true>;
   const quiz = new QuizRunner({ store, content, clock, log });
-  const services = { config, content, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, log };
+  const scheduler = new Scheduler({
+    store,
+    clock,
+    log: log.child({ component: 'scheduler' }),
+    graceMs: config.PROMPT_GRACE_MINUTES * 60_000,
+    post: schedulePoster(readyClient, content, store),
+  });
+  const services = { config, content, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, scheduler, log };
 
   const handle = createInteractionHandler({ commands, components }, services);
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
 
   const applicationId = config.DISCORD_APPLICATION_ID ?? readyClient.application.id;
   await syncCommands(client.rest, store, commands.map((c) => c.data), { applicationId, guildId: config.DISCORD_GUILD_ID }, log);
+  await scheduler.start();
   log.info({ user: readyClient.user.tag, guilds: client.guilds.cache.size, ms: Math.round(performance.now() - started) }, 'ready');
 
   let stopping: Promise<void> | undefined;
@@ -63,6 +73,7 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
       stopping ??= (async () => {
         client.removeAllListeners(Events.InteractionCreate);
         quiz.close();
+        await scheduler.stop();
         await client.destroy();
         await store.close();
         log.info('stopped');

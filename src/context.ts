@@ -6,6 +6,7 @@ import type { Store } from './storage.js';
 import type { Clock } from './schedule/clock.js';
 import type { Cooldowns } from './cooldowns.js';
 import type { QuizRunner } from './quiz/runner.js';
+import type { Scheduler } from './schedule/scheduler.js';
 
 /** What every command and component handler receives: its dependencies, nothing global. */
 export interface Context {
@@ -16,6 +17,7 @@ export interface Context {
   readonly client: Client<true>;
   readonly cooldowns: Cooldowns;
   readonly quiz: QuizRunner;
+  readonly scheduler: Scheduler;
   /** A child logger carrying the interaction's guild, channel, user and command. */
   readonly log: Logger;
 }

@@ -1,0 +1,60 @@
+import { EmbedBuilder, PermissionFlagsBits, type Client, type GuildTextBasedChannel, type PermissionResolvable } from 'discord.js';
+import type { Prompt } from '../content/schema.js';
+import type { Content } from '../content/types.js';
+import { UserError } from '../errors.js';
+import { fit, preview } from '../render/text.js';
+import { nextPromptForGuild } from '../schedule/rotation.js';
+import type { Schedule } from '../schedule/types.js';
+import type { Store } from '../storage.js';
+
+/** What the bot needs in a channel to post a prompt and open its thread. */
+export const PROMPT_PERMISSIONS: PermissionResolvable[] = [
+  PermissionFlagsBits.ViewChannel,
+  PermissionFlagsBits.SendMessages,
+  PermissionFlagsBits.EmbedLinks,
+  PermissionFlagsBits.CreatePublicThreads,
+  PermissionFlagsBits.SendMessagesInThreads,
+];
+const PERMISSION_NAMES = ['View Channel', 'Send Messages', 'Embed Links', 'Create Public Threads', 'Send Messages in Threads'];
+
+// Discord answers this when a thread already exists on the message (a repeated nonce returned the old one).
+const THREAD_ALREADY_CREATED = 160004;
+
+export function renderPrompt(prompt: Prompt) {
+  const cites = prompt.cites.length ? `\n\nSee ${prompt.cites.map((n) => `¶${n}`).join(', ')} (\`/excerpt paragraph:${prompt.cites[0]}\`).` : '';
+  const embed = new EmbedBuilder()
+    .setTitle('Discussion prompt')
+    .setDescription(fit(`${prompt.text}${cites}`, 4096))
+    .setFooter({ text: 'Reply in the thread. Disagree with ideas, not people.' });
+  return { embeds: [embed], allowedMentions: { parse: [] } };
+}
+
+/** Refuses a channel the bot cannot post prompts in, naming what is missing. */
+export async function assertCanPost(channel: GuildTextBasedChannel): Promise<void> {
+  const me = channel.guild.members.me ?? (await channel.guild.members.fetchMe());
+  const permissions = channel.permissionsFor(me);
+  const missing = PROMPT_PERMISSIONS.map((p, i) => (permissions.has(p) ? null : PERMISSION_NAMES[i])).filter(Boolean);
+  if (missing.length) throw new UserError(`I cannot post prompts in <#${channel.id}>: I am missing ${missing.join(', ')} there. Grant them or pick another channel.`);
+}
+
+/** Posts a prompt and opens a public thread on it, named after the prompt. */
+export async function postPrompt(channel: GuildTextBasedChannel, prompt: Prompt, nonce?: string): Promise<{ messageId: string; threadId?: string }> {
+  const message = await channel.send({ ...renderPrompt(prompt), ...(nonce ? { nonce, enforceNonce: true } : {}) });
+  try {
+    const thread = await message.startThread({ name: preview(prompt.text, 100) });
+    return { messageId: message.id, threadId: thread.id };
+  } catch (error) {
+    if ((error as { code?: unknown }).code === THREAD_ALREADY_CREATED) return { messageId: message.id };
+    throw error;
+  }
+}
+
+/** The scheduler's way of posting: resolves the channel and the prompt at run time. */
+export function schedulePoster(client: Client<true>, content: Content, store: Store) {
+  return async (schedule: Schedule, run: { nonce: string }): Promise<{ messageId: string }> => {
+    const channel = await client.channels.fetch(schedule.channelId);
+    if (!channel || !channel.isTextBased() || channel.isDMBased()) throw Object.assign(new Error('Unknown Channel'), { status: 404, code: 10003 });
+    const prompt = (schedule.promptId && content.prompt(schedule.promptId)) || (await nextPromptForGuild(store, schedule.guildId, content.prompts));
+    return postPrompt(channel, prompt, run.nonce);
+  };
+}

@@ -1,0 +1,10 @@
+export * from './clock.js';
+export * from './types.js';
+export { parseWhen, parseRepeat, nextRunAfter, anchorRepeat, isValidTimeZone, canonicalTimeZone, MAX_AHEAD_MS } from './when.js';
+export { formatInZone, formatDuration } from './zoned.js';
+export * from './repository.js';
+export * from './settings.js';
+export * from './rotation.js';
+export { classifyPostError, runNonce, type PostFailure } from './post-outcome.js';
+export { Scheduler, type SchedulerOptions } from './scheduler.js';
+export { postWithRetry, Sleeper } from './retry.js';

@@ -1,0 +1,64 @@
+import type { Logger } from 'pino';
+import { MAX_TIMEOUT_MS, type Clock } from './clock.js';
+import { classifyPostError } from './post-outcome.js';
+import type { PostFn, RunInfo, RunResult, Schedule } from './types.js';
+
+/** Waits on a Clock; cancelAll() makes every pending wait resolve false at once. */
+export class Sleeper {
+  readonly #cancels = new Set<() => void>();
+  #closed = false;
+
+  constructor(private readonly clock: Clock) {}
+
+  sleep(ms: number): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (completed: boolean) => {
+        this.#cancels.delete(cancel);
+        resolve(completed);
+      };
+      const handle = this.clock.setTimeout(() => done(true), Math.min(ms, MAX_TIMEOUT_MS));
+      const cancel = () => {
+        this.clock.clearTimeout(handle);
+        done(false);
+      };
+      this.#cancels.add(cancel);
+    });
+  }
+
+  cancelAll(): void {
+    this.#closed = true;
+    for (const cancel of [...this.#cancels]) cancel();
+  }
+}
+
+export type PostOutcome = Exclude<RunResult, { status: 'skipped' }> | { status: 'stopped' };
+
+/**
+ * Posts, retrying transient failures (5xx, 429, network) with exponential
+ * backoff. Never throws: a failure comes back as a 'failed' outcome, and a
+ * wait cut short by stop() as 'stopped'.
+ */
+export async function postWithRetry(
+  deps: { post: PostFn; log: Logger; sleeper: Sleeper; retry: { attempts: number; baseMs: number } },
+  schedule: Schedule,
+  run: RunInfo,
+): Promise<PostOutcome> {
+  const { attempts, baseMs } = deps.retry;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // Promise.resolve().then also catches a post that throws before returning a promise.
+      const { messageId } = await Promise.resolve().then(() => deps.post(schedule, run));
+      return { status: 'posted', ...run, messageId, attempts: attempt };
+    } catch (error) {
+      const failure = classifyPostError(error, schedule.channelId);
+      if (!failure.transient || attempt >= Math.max(1, attempts)) {
+        const message = failure.transient ? `${failure.message}, gave up after ${attempt} tries` : failure.message;
+        return { status: 'failed', ...run, message, permanent: !failure.transient, attempts: attempt };
+      }
+      const waitMs = baseMs * 2 ** (attempt - 1);
+      deps.log.warn({ scheduleId: schedule.id, guildId: schedule.guildId, attempt, waitMs, reason: failure.message }, 'posting failed; retrying');
+      if (!(await deps.sleeper.sleep(waitMs))) return { status: 'stopped' };
+    }
+  }
+}

@@ -1,0 +1,260 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../src/storage.js';
+import { MAX_TIMEOUT_MS } from '../src/schedule/clock.js';
+import { discordError, FakeDiscord } from './support/fake-discord.js';
+import { ManualClock } from '../src/schedule/manual-clock.js';
+import { classifyPostError, runNonce } from '../src/schedule/post-outcome.js';
+import { cancelSchedule, createSchedule, getSchedule, pauseSchedule, resumeSchedule, type NewSchedule } from '../src/schedule/repository.js';
+import { Scheduler, type PostFn, type RunResult, type SchedulerOptions } from '../src/schedule/scheduler.js';
+
+const log = pino({ level: 'silent' });
+const T0 = Date.parse('2025-03-28T07:00:00Z'); // Friday 08:00 in Berlin
+const M = 60_000;
+const H = 60 * M;
+const D = 24 * H;
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function setup(options: Partial<SchedulerOptions> = {}) {
+  const store: Store = await openStore('memory://', log);
+  const clock = new ManualClock(T0);
+  const discord = new FakeDiscord(clock);
+  const results: RunResult[] = [];
+  const scheduler = new Scheduler({
+    store,
+    clock,
+    log,
+    post: discord.post,
+    retry: { attempts: 4, baseMs: 1000 },
+    onResult: (_s, r) => results.push(r),
+    ...options,
+  });
+  cleanups.push(async () => {
+    await scheduler.stop();
+    await store.close();
+  });
+  const schedule = async (over: Partial<NewSchedule> = {}) => {
+    const s = await createSchedule(
+      store,
+      { guildId: 'g1', channelId: 'c1', promptId: null, repeat: { kind: 'daily' }, timeZone: 'Europe/Berlin', firstRunAt: T0 + H, createdBy: 'u1', ...over },
+      clock.now(),
+    );
+    scheduler.add(s);
+    return s;
+  };
+  return { store, clock, discord, results, scheduler, schedule };
+}
+
+describe('Scheduler', () => {
+  it('posts a one-off at its time, records it, then leaves it inactive', async () => {
+    const { clock, discord, results, scheduler, schedule, store } = await setup();
+    const s = await schedule({ repeat: { kind: 'none' } });
+    await clock.advance(H - 1);
+    expect(discord.messages).toHaveLength(0);
+    await clock.advance(1);
+    await scheduler.idle();
+    expect(discord.messages).toMatchObject([{ scheduleId: s.id, postedAt: T0 + H, nonce: runNonce('g1', s.id, T0 + H) }]);
+    expect(results).toMatchObject([{ status: 'posted', runAt: T0 + H, attempts: 1 }]);
+    const after = await getSchedule(store, 'g1', s.id);
+    expect(after).toMatchObject({ nextRunAt: null, lastResult: { ok: true, messageId: '1', runAt: T0 + H } });
+    expect(after?.pendingRun).toBeUndefined();
+    expect(scheduler.armedTimers).toBe(0);
+    await clock.advance(5 * D);
+    expect(discord.messages).toHaveLength(1);
+  });
+
+  it('posts a daily 09:00 Berlin schedule at 09:00 local across the March DST change', async () => {
+    const { clock, discord, schedule } = await setup();
+    await schedule(); // first run 2025-03-28 09:00 CET
+    await clock.advance(4 * D - 1);
+    expect(discord.messages.map((m) => new Date(m.postedAt).toISOString())).toEqual([
+      '2025-03-28T08:00:00.000Z',
+      '2025-03-29T08:00:00.000Z',
+      '2025-03-30T07:00:00.000Z',
+      '2025-03-31T07:00:00.000Z',
+    ]);
+  });
+
+  it('keeps nonces within 25 characters and distinct per run and server', () => {
+    const a = runNonce('123456789012345678', 'k3f9', T0);
+    expect(a.length).toBeLessThanOrEqual(25);
+    expect(runNonce('123456789012345678', 'k3f9', T0)).toBe(a);
+    expect(runNonce('123456789012345678', 'k3f9', T0 + D)).not.toBe(a);
+    expect(runNonce('123456789012345679', 'k3f9', T0)).not.toBe(a);
+  });
+
+  it('retries 429 and 500 answers with backoff and posts once with the same nonce', async () => {
+    const { clock, discord, results, scheduler, schedule, store } = await setup();
+    const s = await schedule();
+    discord.failNext(discordError(429), discordError(500, 0));
+    await clock.advance(H);
+    expect(discord.calls).toHaveLength(1);
+    await clock.advance(999);
+    expect(discord.calls).toHaveLength(1);
+    await clock.advance(1);
+    expect(discord.calls).toHaveLength(2);
+    await clock.advance(2000);
+    await scheduler.idle();
+    expect(discord.calls).toHaveLength(3);
+    expect(new Set(discord.calls.map((c) => c.nonce)).size).toBe(1);
+    expect(discord.messages).toHaveLength(1);
+    expect(results).toMatchObject([{ status: 'posted', attempts: 3 }]);
+    expect(await getSchedule(store, 'g1', s.id)).toMatchObject({ nextRunAt: T0 + H + D, lastResult: { ok: true } });
+  });
+
+  it('retries a network error, and records the failure once the attempts run out', async () => {
+    const { clock, discord, results, scheduler, schedule, store } = await setup();
+    const s = await schedule();
+    discord.failNext(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), ...Array.from({ length: 3 }, () => discordError(503)));
+    await clock.advance(H + 1000 + 2000 + 4000);
+    await scheduler.idle();
+    expect(discord.calls).toHaveLength(4);
+    expect(results).toMatchObject([{ status: 'failed', permanent: false, attempts: 4, message: 'Discord answered 503, gave up after 4 tries' }]);
+    // The next day's run is still on.
+    expect(await getSchedule(store, 'g1', s.id)).toMatchObject({ nextRunAt: T0 + H + D, lastResult: { ok: false } });
+    await clock.advance(D);
+    expect(discord.messages).toHaveLength(1);
+  });
+
+  it('records a 403 without retrying, and posts again on the next run once permission is back', async () => {
+    const { clock, discord, results, schedule, store } = await setup();
+    const s = await schedule();
+    discord.failNext(discordError(403, 50013, 'Missing Permissions'));
+    await clock.advance(H + 10 * M);
+    expect(discord.calls).toHaveLength(1);
+    expect((await getSchedule(store, 'g1', s.id))?.lastResult).toMatchObject({ ok: false, message: 'missing permission in <#c1>' });
+    await clock.advance(D);
+    expect(discord.messages).toHaveLength(1);
+    expect(results.map((r) => r.status)).toEqual(['failed', 'posted']);
+    expect((await getSchedule(store, 'g1', s.id))?.lastResult).toMatchObject({ ok: true, message: 'posted in <#c1>' });
+  });
+
+  it('names permanent Discord failures for the server admins', () => {
+    expect(classifyPostError(discordError(403, 50001), 'c9').message).toBe('no access to <#c9>');
+    expect(classifyPostError(discordError(404, 10003), 'c9')).toEqual({ transient: false, message: 'channel no longer exists' });
+    expect(classifyPostError(discordError(404), 'c9').message).toBe('channel no longer exists');
+    expect(classifyPostError(discordError(403), 'c9').message).toBe('missing permission in <#c9>');
+    expect(classifyPostError(new TypeError('fetch failed', { cause: { code: 'UND_ERR_SOCKET' } }), 'c9').transient).toBe(true);
+    expect(classifyPostError(new Error('bug'), 'c9')).toEqual({ transient: false, message: 'could not post: bug' });
+  });
+
+  it('does not let one schedule whose post throws affect another', async () => {
+    const posted: string[] = [];
+    let brokenId = '';
+    const post: PostFn = async (s) => {
+      if (s.id === brokenId) throw new TypeError('cannot read properties of undefined');
+      posted.push(s.id);
+      return { messageId: `m-${s.id}` };
+    };
+    const { clock, results, scheduler, schedule, store } = await setup({ post });
+    const broken = await schedule();
+    brokenId = broken.id;
+    const fine = await schedule();
+    await clock.advance(H);
+    await scheduler.idle();
+    expect(posted).toEqual([fine.id]);
+    expect(results).toHaveLength(2);
+    expect((await getSchedule(store, 'g1', broken.id))?.lastResult?.message).toMatch(/could not post: cannot read/);
+    expect((await getSchedule(store, 'g1', broken.id))?.nextRunAt).toBe(T0 + H + D);
+    await clock.advance(D);
+    expect(posted).toEqual([fine.id, fine.id]);
+  });
+
+  it('does not post while paused, and resumes at the next run after now', async () => {
+    const { clock, discord, scheduler, schedule, store } = await setup();
+    const s = await schedule();
+    scheduler.refresh(await pauseSchedule(store, 'g1', s.id));
+    await clock.advance(D + 12 * H);
+    expect(discord.messages).toHaveLength(0);
+    const resumed = await resumeSchedule(store, 'g1', s.id, clock.now());
+    scheduler.refresh(resumed);
+    // Sunday 2025-03-30 09:00 CEST
+    expect(resumed.nextRunAt).toBe(Date.parse('2025-03-30T07:00:00Z'));
+    await clock.advance(12 * H);
+    expect(discord.messages.map((m) => m.postedAt)).toEqual([Date.parse('2025-03-30T07:00:00Z')]);
+  });
+
+  it('does not post a cancelled schedule', async () => {
+    const { clock, discord, scheduler, schedule, store } = await setup();
+    const s = await schedule();
+    scheduler.remove(await cancelSchedule(store, 'g1', s.id));
+    expect(scheduler.armedTimers).toBe(0);
+    await clock.advance(2 * D);
+    expect(discord.calls).toHaveLength(0);
+  });
+
+  it('leaves a schedule cancelled while its post is in flight cancelled', async () => {
+    let release!: () => void;
+    const post: PostFn = () => new Promise((resolve) => (release = () => resolve({ messageId: 'm1' })));
+    const { clock, scheduler, schedule, store } = await setup({ post });
+    const s = await schedule();
+    await clock.advance(H);
+    scheduler.remove(await cancelSchedule(store, 'g1', s.id));
+    release();
+    await scheduler.idle();
+    expect(await getSchedule(store, 'g1', s.id)).toBeUndefined();
+    expect(clock.pending).toBe(0);
+  });
+
+  it('skips a one-off found more than the grace period late at start, and leaves it inactive', async () => {
+    const { clock, discord, results, scheduler, store } = await setup();
+    const s = await createSchedule(
+      store,
+      { guildId: 'g1', channelId: 'c1', promptId: 'p1', repeat: { kind: 'none' }, timeZone: 'UTC', firstRunAt: T0 + H, createdBy: 'u1' },
+      T0,
+    );
+    await clock.advance(H + 11 * M);
+    await scheduler.start();
+    await clock.advance(0);
+    await scheduler.idle();
+    expect(discord.calls).toHaveLength(0);
+    expect(results).toMatchObject([{ status: 'skipped', lateMs: 11 * M }]);
+    expect(await getSchedule(store, 'g1', s.id)).toMatchObject({ nextRunAt: null, lastResult: { ok: false } });
+    expect(scheduler.armedTimers).toBe(0);
+  });
+
+  it('fires a schedule more than 24.8 days ahead at the right time', async () => {
+    const { clock, discord, schedule } = await setup();
+    const at = T0 + 40 * D;
+    expect(40 * D).toBeGreaterThan(MAX_TIMEOUT_MS);
+    await schedule({ repeat: { kind: 'none' }, firstRunAt: at });
+    await clock.advance(MAX_TIMEOUT_MS + 1);
+    expect(discord.calls).toHaveLength(0);
+    expect(clock.nextTimerAt).toBe(at);
+    await clock.advance(at - clock.now());
+    expect(discord.messages.map((m) => m.postedAt)).toEqual([at]);
+  });
+
+  it('stop() waits for a post in flight and leaves no armed timers', async () => {
+    let release!: () => void;
+    const post: PostFn = () => new Promise((resolve) => (release = () => resolve({ messageId: 'm1' })));
+    const { clock, results, scheduler, schedule } = await setup({ post });
+    await schedule();
+    await schedule({ firstRunAt: T0 + 2 * H });
+    await schedule({ firstRunAt: T0 + 3 * H, repeat: { kind: 'weekly' } });
+    expect(clock.pending).toBe(3);
+    await clock.advance(H);
+    let stopped = false;
+    const stopping = scheduler.stop().then(() => (stopped = true));
+    await clock.advance(0);
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(results).toMatchObject([{ status: 'posted' }]);
+    expect(clock.pending).toBe(0);
+    expect(scheduler.armedTimers).toBe(0);
+  });
+
+  it('stop() cuts a retry wait short and leaves the run pending for the next start', async () => {
+    const { clock, discord, scheduler, schedule, store } = await setup();
+    const s = await schedule();
+    discord.failNext(discordError(502));
+    await clock.advance(H);
+    await scheduler.stop();
+    expect(clock.pending).toBe(0);
+    expect((await getSchedule(store, 'g1', s.id))?.pendingRun).toEqual({ runAt: T0 + H, nonce: runNonce('g1', s.id, T0 + H) });
+  });
+});
