@@ -38,6 +38,7 @@ export const ErrorMessages: Record<number, string> = {
   10011: 'Unknown Role',
   10013: 'Unknown User',
   10015: 'Unknown Webhook',
+  10002: 'Unknown Application',
   10062: 'Unknown interaction',
   10063: 'Unknown application command',
   40005: 'Request entity too large',
@@ -47,7 +48,9 @@ export const ErrorMessages: Record<number, string> = {
   50006: 'Cannot send an empty message',
   50027: 'Invalid Webhook Token',
   50013: 'Missing Permissions',
+  50024: 'Cannot execute action on this channel type',
   50035: 'Invalid Form Body',
+  50109: 'The request body contains invalid JSON.',
   50083: 'Thread is archived',
   160004: 'A thread has already been created for this message',
 };
@@ -59,3 +62,6 @@ export const badRequest = (code: number, message = ErrorMessages[code] ?? 'Bad R
   new ApiError(400, code, message);
 export const invalidForm = (errors: Record<string, unknown>): ApiError =>
   new ApiError(400, 50035, 'Invalid Form Body', errors);
+
+/** 403 Missing Access when the bot cannot see a channel/guild, 50013 when it lacks a permission. */
+export const missingAccess = (): ApiError => new ApiError(403, 50001, 'Missing Access');

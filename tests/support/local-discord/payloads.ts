@@ -2,25 +2,43 @@
  * Serialisers from records to Discord's JSON shapes (discord-api-types v10).
  * Fields discord.js would choke on as null are omitted rather than nulled.
  */
+import type {
+  APIAttachment,
+  APIChannel,
+  APIGuild,
+  APIGuildMember,
+  APIMessage,
+  APIMessageReference,
+  APIPoll,
+  APIRole,
+  APIUser,
+  GatewayGuildCreateDispatchData,
+  GuildFeature,
+  GuildMemberFlags,
+  GuildSystemChannelFlags,
+  Locale,
+  RoleFlags,
+  UserFlags,
+} from 'discord-api-types/v10';
 import type { State } from './state.js';
 import type { AttachmentRecord, ChannelRecord, GuildRecord, MemberRecord, MessageRecord, RoleRecord, UserRecord } from './types.js';
 
-export function userJson(u: UserRecord): Record<string, unknown> {
-  const json: Record<string, unknown> = {
+export function userJson(u: UserRecord): APIUser {
+  const json: APIUser = {
     id: u.id,
     username: u.username,
     discriminator: '0',
     global_name: u.global_name,
     avatar: null,
-    public_flags: 0,
+    public_flags: 0 as UserFlags,
     avatar_decoration_data: null,
   };
   if (u.bot) json.bot = true;
   return json;
 }
 
-export function roleJson(r: RoleRecord): Record<string, unknown> {
-  const json: Record<string, unknown> = {
+export function roleJson(r: RoleRecord): APIRole {
+  const json: APIRole = {
     id: r.id,
     name: r.name,
     color: r.color,
@@ -32,14 +50,15 @@ export function roleJson(r: RoleRecord): Record<string, unknown> {
     permissions: r.permissions.toString(),
     managed: r.botId !== undefined,
     mentionable: r.mentionable,
-    flags: 0,
+    flags: 0 as RoleFlags,
   };
   if (r.botId) json.tags = { bot_id: r.botId };
   return json;
 }
 
-export function memberJson(state: State, m: MemberRecord, withUser = true): Record<string, unknown> {
-  const json: Record<string, unknown> = {
+/** Without `user` for resolved members and MESSAGE_CREATE's member. */
+export function memberJson(state: State, m: MemberRecord, withUser = true): Omit<APIGuildMember, 'user'> & { user?: APIUser } {
+  const json: Omit<APIGuildMember, 'user'> & { user?: APIUser } = {
     nick: m.nick,
     avatar: null,
     banner: null,
@@ -48,7 +67,7 @@ export function memberJson(state: State, m: MemberRecord, withUser = true): Reco
     premium_since: null,
     deaf: false,
     mute: false,
-    flags: 0,
+    flags: 0 as GuildMemberFlags,
     pending: false,
     communication_disabled_until: null,
   };
@@ -95,7 +114,7 @@ export function channelJson(c: ChannelRecord, withGuildId = true): Record<string
 }
 
 /** GET /guilds/:id shape. */
-export function guildJson(g: GuildRecord): Record<string, unknown> {
+export function guildJson(g: GuildRecord): APIGuild {
   return {
     id: g.id,
     name: g.name,
@@ -112,11 +131,11 @@ export function guildJson(g: GuildRecord): Record<string, unknown> {
     explicit_content_filter: 0,
     roles: [...g.roles.values()].map(roleJson),
     emojis: [],
-    features: g.features,
+    features: g.features as GuildFeature[],
     mfa_level: 0,
     application_id: null,
     system_channel_id: g.channels[0]?.id ?? null,
-    system_channel_flags: 0,
+    system_channel_flags: 0 as GuildSystemChannelFlags,
     rules_channel_id: null,
     max_presences: null,
     max_members: 500000,
@@ -125,7 +144,7 @@ export function guildJson(g: GuildRecord): Record<string, unknown> {
     banner: null,
     premium_tier: 0,
     premium_subscription_count: 0,
-    preferred_locale: g.preferred_locale,
+    preferred_locale: g.preferred_locale as Locale,
     public_updates_channel_id: null,
     max_video_channel_users: 25,
     max_stage_video_channel_users: 50,
@@ -135,7 +154,6 @@ export function guildJson(g: GuildRecord): Record<string, unknown> {
     safety_alerts_channel_id: null,
     incidents_data: null,
     hub_type: null,
-    nsfw: false,
   };
 }
 
@@ -143,16 +161,16 @@ export function guildJson(g: GuildRecord): Record<string, unknown> {
 export function guildCreateJson(state: State, g: GuildRecord): string {
   if (g.payloadCache) return g.payloadCache;
   const botMember = g.members.get(state.bot.id);
-  const d = {
+  const d: GatewayGuildCreateDispatchData = {
     ...guildJson(g),
     joined_at: g.joined_at,
     large: g.members.size > 250,
     unavailable: false,
     member_count: g.members.size,
     voice_states: [],
-    members: botMember ? [memberJson(state, botMember)] : [],
-    channels: g.channels.map((c) => channelJson(c, false)),
-    threads: g.threads.filter((t) => !t.thread?.archived).map((t) => channelJson(t, true)),
+    members: botMember ? [memberJson(state, botMember) as APIGuildMember] : [],
+    channels: g.channels.map((c) => channelJson(c, false)) as unknown as GatewayGuildCreateDispatchData['channels'],
+    threads: g.threads.filter((t) => !t.thread?.archived).map((t) => channelJson(t, true)) as unknown as GatewayGuildCreateDispatchData['threads'],
     presences: [],
     stage_instances: [],
     guild_scheduled_events: [],
@@ -162,16 +180,16 @@ export function guildCreateJson(state: State, g: GuildRecord): string {
   return g.payloadCache;
 }
 
-export function attachmentJson(a: AttachmentRecord): Record<string, unknown> {
-  const json: Record<string, unknown> = { id: a.id, filename: a.filename, size: a.size, url: a.url, proxy_url: a.proxy_url };
+export function attachmentJson(a: AttachmentRecord): APIAttachment {
+  const json: APIAttachment = { id: a.id, filename: a.filename, size: a.size, url: a.url, proxy_url: a.proxy_url };
   if (a.content_type) json.content_type = a.content_type;
   if (a.description) json.description = a.description;
   if (a.ephemeral) json.ephemeral = true;
   return json;
 }
 
-export function messageJson(state: State, m: MessageRecord): Record<string, unknown> {
-  const json: Record<string, unknown> = {
+export function messageJson(state: State, m: MessageRecord): APIMessage {
+  const json: APIMessage = {
     type: m.type,
     channel_id: m.channel_id,
     content: m.content,
@@ -180,7 +198,7 @@ export function messageJson(state: State, m: MessageRecord): Record<string, unkn
     timestamp: m.timestamp,
     edited_timestamp: m.edited_timestamp,
     flags: m.flags,
-    components: m.components,
+    components: m.components as unknown as APIMessage['components'],
     id: m.id,
     author: userJson(m.author),
     mentions: m.pinged.users.flatMap((id) => {
@@ -199,7 +217,7 @@ export function messageJson(state: State, m: MessageRecord): Record<string, unkn
   }
   if (m.interaction) {
     const user = state.users.get(m.interaction.user_id);
-    const userObj = user ? userJson(user) : { id: m.interaction.user_id };
+    const userObj = user ? userJson(user) : userJson({ id: m.interaction.user_id, username: 'unknown', global_name: null, bot: false, locale: 'en-US' });
     json.interaction_metadata = {
       id: m.interaction.id,
       type: m.interaction.type,
@@ -208,19 +226,18 @@ export function messageJson(state: State, m: MessageRecord): Record<string, unkn
     };
     if (m.interaction.name) json.interaction = { id: m.interaction.id, type: m.interaction.type, name: m.interaction.name, user: userObj };
   }
-  if (m.message_reference) json.message_reference = m.message_reference;
-  if (m.poll) json.poll = m.poll;
+  if (m.message_reference) json.message_reference = m.message_reference as unknown as APIMessageReference;
+  if (m.poll) json.poll = m.poll as APIPoll;
   if (m.thread_id) {
     const thread = state.channels.get(m.thread_id);
-    if (thread) json.thread = channelJson(thread);
+    if (thread) json.thread = channelJson(thread) as unknown as APIChannel;
   }
   return json;
 }
 
 /** MESSAGE_CREATE / UPDATE dispatch data: the message plus guild_id and member. */
 export function messageDispatchJson(state: State, m: MessageRecord): Record<string, unknown> {
-  const json = messageJson(state, m);
-  json.guild_id = m.guild_id;
+  const json: Record<string, unknown> = { ...messageJson(state, m), guild_id: m.guild_id };
   const member = state.member(m.guild_id, m.author.id);
   if (member && !m.webhook_id) json.member = memberJson(state, member, false);
   return json;

@@ -34,6 +34,16 @@ export function snowflakeTimestamp(id: string): number {
 }
 
 /** A random URL-safe token like Discord's interaction tokens. */
+let pool = Buffer.alloc(0);
+let offset = 0;
+
+/** Random base64url text; draws from a pooled buffer (one crypto call per ~256 tokens). */
 export function randomToken(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
+  if (offset + bytes > pool.length) {
+    pool = randomBytes(Math.max(8192, bytes));
+    offset = 0;
+  }
+  const s = pool.toString('base64url', offset, offset + bytes);
+  offset += bytes;
+  return s;
 }

@@ -1,6 +1,7 @@
 import { BOT_DEFAULT, channelPermissions, EVERYONE_DEFAULT } from './permissions.js';
 import { snowflake } from './snowflake.js';
 import type {
+  AttachmentRecord,
   ChannelRecord,
   CommandRecord,
   GuildRecord,
@@ -40,12 +41,18 @@ export class State {
   readonly interactionsById = new Map<string, InteractionRecord>();
   /** enforce_nonce: `${channel}:${author}:${nonce}` -> message id + time. */
   readonly nonces = new Map<string, { id: string; at: number }>();
+  /** Files attached to interactions as attachment options, by attachment id. */
+  readonly uploads = new Map<string, AttachmentRecord>();
   readonly bot: UserRecord;
   readonly applicationId: string;
   /** Set once the server listens; used for attachment URLs. */
   origin = 'http://127.0.0.1';
   dispatch: Dispatch = () => 0;
+  /** Oldest messages of a channel are forgotten beyond this (soak runs). */
+  maxMessagesPerChannel = Number.POSITIVE_INFINITY;
+  #created = 0;
   #listeners = new Set<() => void>();
+  #interactionListeners = new Map<string, Set<() => void>>();
 
   constructor(opts: { applicationId?: string | undefined; bot?: { id?: string; username?: string; global_name?: string } | undefined }) {
     const id = opts.bot?.id ?? snowflake();
@@ -63,6 +70,27 @@ export class State {
   listen(fn: () => void): () => void {
     this.#listeners.add(fn);
     return () => this.#listeners.delete(fn);
+  }
+
+  /** Listen to one interaction only (its callback, edits and follow-ups): O(1) per change however many wait. */
+  listenInteraction(id: string, fn: () => void): () => void {
+    let set = this.#interactionListeners.get(id);
+    if (!set) {
+      set = new Set();
+      this.#interactionListeners.set(id, set);
+    }
+    set.add(fn);
+    return () => {
+      set.delete(fn);
+      if (set.size === 0) this.#interactionListeners.delete(id);
+    };
+  }
+
+  /** Something about this interaction (by id) or its messages changed. */
+  interactionChanged(id: string | undefined): void {
+    if (id === undefined || this.#interactionListeners.size === 0) return;
+    const set = this.#interactionListeners.get(id);
+    if (set) for (const l of [...set]) l();
   }
 
   addUser(opts: { username: string; id?: string; global_name?: string | null; bot?: boolean; locale?: string }): UserRecord {
@@ -189,6 +217,11 @@ export class State {
     return thread;
   }
 
+  /** A stand-in for a channel Discord knows but this fake does not (forged interactions). Not stored. */
+  placeholderChannel(id: string, guildId: string): ChannelRecord {
+    return { id, guild_id: guildId, name: '(unknown)', type: 0, position: 0, parent_id: null, topic: null, nsfw: false, rate_limit_per_user: 0, overwrites: [], last_message_id: null, messages: [] };
+  }
+
   member(guildId: string, userId: string): MemberRecord | undefined {
     return this.guilds.get(guildId)?.members.get(userId);
   }
@@ -206,6 +239,9 @@ export class State {
     const channel = this.channels.get(message.channel_id);
     if (channel) {
       channel.messages.push(message);
+      if (channel.messages.length > this.maxMessagesPerChannel) {
+        for (const old of channel.messages.splice(0, channel.messages.length - this.maxMessagesPerChannel)) this.messages.delete(old.id);
+      }
       channel.last_message_id = message.id;
       if (channel.thread) {
         channel.thread.message_count++;
@@ -216,11 +252,29 @@ export class State {
 
   deleteMessage(message: MessageRecord): void {
     this.messages.delete(message.id);
+    this.interactionChanged(message.interaction?.id);
     const channel = this.channels.get(message.channel_id);
     if (!channel) return;
     const i = channel.messages.lastIndexOf(message);
     if (i >= 0) channel.messages.splice(i, 1);
     if (channel.thread) channel.thread.message_count = Math.max(0, channel.thread.message_count - 1);
+  }
+
+  /** Tracks a new interaction; every 1024th call forgets interactions past their 15-minute token lifetime and stale nonces. */
+  addInteraction(rec: InteractionRecord, nonceWindowMs: number): void {
+    this.interactions.set(rec.token, rec);
+    this.interactionsById.set(rec.id, rec);
+    if (++this.#created % 1024 !== 0) return;
+    const now = Date.now();
+    for (const [token, old] of this.interactions) {
+      if (now - old.created_at < 15 * 60 * 1000) break;
+      this.interactions.delete(token);
+      this.interactionsById.delete(old.id);
+    }
+    for (const [key, n] of this.nonces) {
+      if (now - n.at < nonceWindowMs) break;
+      this.nonces.delete(key);
+    }
   }
 
   commandsFor(guildId: string | undefined): CommandRecord[] {

@@ -198,6 +198,8 @@ export interface InteractionRecord {
   user_id: string;
   /** Command name or custom_id, for error messages. */
   label: string;
+  /** 'quiz start' for commands (message interaction metadata). */
+  command_name?: string;
   created_at: number;
   response?: InteractionResponseRecord;
   /** The @original message id (reply, deferred reply or, for 6/7, the component's message). */
@@ -221,6 +223,8 @@ export interface LocalDiscordOptions {
   heartbeatIntervalMs?: number;
   /** How long the bot has to acknowledge an interaction (Discord: 3 s). */
   interactionAckWindowMs?: number;
+  /** Keep at most this many messages per channel, forgetting the oldest (soak runs). Default: all. */
+  maxMessagesPerChannel?: number;
   /** Record every REST call in `calls` (default true; benchmarks may turn it off). */
   recordCalls?: boolean;
   /** Dispatches kept per session for RESUME. Default 8192. */

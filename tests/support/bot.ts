@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { startBot, type RunningBot } from '../../src/bot.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Clock } from '../../src/schedule/clock.js';
+import { LocalDiscord } from './local-discord/index.js';
+import { memoryLogger } from './log.js';
+import { tempDir } from './temp.js';
+
+export interface TestBot {
+  discord: LocalDiscord;
+  bot: RunningBot;
+  config: Config;
+  /** Every JSON log line the bot wrote so far. */
+  logs: () => Array<Record<string, unknown>>;
+  /** Stops the bot and starts it again on the same storage file and local Discord. */
+  restart(): Promise<void>;
+  /** Stops the bot, the local Discord and removes the temp folder. */
+  stop(): Promise<void>;
+}
+
+export interface TestBotOptions {
+  discord?: LocalDiscord;
+  clock?: Clock;
+  env?: Record<string, string>;
+}
+
+/**
+ * Starts the real bot (the same startBot that `npm start` calls) against a local
+ * Discord on loopback, with a fresh SQLite file in a temp folder.
+ */
+export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
+  const discord = options.discord ?? (await LocalDiscord.start());
+  const tmp = tempDir();
+  const config = loadConfig({
+    DISCORD_TOKEN: discord.token,
+    DISCORD_API_URL: discord.apiUrl,
+    STORAGE_URL: `sqlite://${join(tmp.dir, 'bot.sqlite')}`,
+    LOG_LEVEL: 'debug',
+    EXCERPT_COOLDOWN_SECONDS: '0',
+    ...options.env,
+  });
+  const { log, lines } = memoryLogger('debug');
+  const start = () => startBot({ config, log, ...(options.clock ? { clock: options.clock } : {}) });
+  const handle: TestBot = {
+    discord,
+    bot: await start(),
+    config,
+    logs: lines,
+    async restart() {
+      await handle.bot.stop();
+      handle.bot = await start();
+    },
+    async stop() {
+      await handle.bot.stop();
+      if (!options.discord) await discord.stop();
+      tmp.cleanup();
+    },
+  };
+  return handle;
+}

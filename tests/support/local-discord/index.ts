@@ -1,0 +1,12 @@
+export { LocalDiscord, type AddGuildOptions, type AddUserOptions } from './local-discord.js';
+export { InteractionHandle, type Dispatcher } from './handle.js';
+export { collectComponents, type AttachmentInput, type AutocompleteInput, type CommandInput, type ComponentInput, type OptionValue, type SelectInput, type UserRef } from './users.js';
+export type { FailOptions } from './faults.js';
+export type { Fixture, FixtureChannels } from './fixtures.js';
+export { MODERATOR_PERMISSIONS } from './fixtures.js';
+export { ALL_PERMISSIONS, BOT_DEFAULT, EVERYONE_DEFAULT, P, permissionNames, toBits, type PermissionInput, type PermissionName } from './permissions.js';
+export { ApiError, LocalDiscordError, type DiscordErrorBody } from './errors.js';
+export { WaitTimeoutError } from './wait.js';
+export { snowflake, snowflakeTimestamp, DISCORD_EPOCH } from './snowflake.js';
+export { State } from './state.js';
+export type * from './types.js';
