@@ -134,6 +134,6 @@ export const practiceButtons: ComponentHandler = {
       option: id.option,
       at: ctx.clock.now(),
     });
-    await interaction.update(renderPracticeFeedback(question, id.option, id.category));
+    await interaction.update(renderPracticeFeedback(ctx.content, question, id.option, id.category));
   },
 };

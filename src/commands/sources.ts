@@ -24,7 +24,8 @@ export const sources: Command = {
       attributions = content.paragraphs.flatMap((p) => content.attribution(p.n) ?? []);
     }
     const missing = (['byline', 'outlet', 'date'] as const).filter((k) => content.provenance[k] === null);
-    const root = `The article${missing.length ? ` (no ${missing.join(', ')} given)` : ''}${n !== null ? ` — ¶${n}` : ''}`;
+    const list = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} or ${missing.at(-1)}` : missing[0];
+    const root = `The article${list ? ` (no ${list} given)` : ''}${n !== null ? ` — ¶${n}` : ''}`;
     const tree = sourceTree(root, attributions);
     const embed = new EmbedBuilder()
       .setTitle(n !== null ? `Source chain of ¶${n}` : 'Source chain of the whole article')

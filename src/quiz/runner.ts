@@ -143,7 +143,7 @@ export class QuizRunner {
 
   async #reveal(live: Live, reveal: NonNullable<ReturnType<Round['close']>>, position: { index: number; total: number }): Promise<void> {
     try {
-      await live.message?.edit(renderRoundReveal(live.round.id, reveal, position));
+      await live.message?.edit(renderRoundReveal(this.deps.content, live.round.id, reveal, position));
     } catch (error) {
       this.deps.log.error({ err: error, roundId: live.round.id }, 'could not reveal a quiz answer');
     }

@@ -1,5 +1,6 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, time, TimestampStyles } from 'discord.js';
 import { CATEGORY_LABELS, type Question } from '../content/schema.js';
+import type { Content } from '../content/types.js';
 import { encodeCustomId } from '../quiz/custom-id.js';
 import type { Reveal, RoundScore } from '../quiz/round.js';
 import { blockQuote, fit } from './text.js';
@@ -23,10 +24,14 @@ function optionLines(question: Question, counts?: readonly number[]): string {
     .join('\n');
 }
 
-/** The cited sentences, quoted, with where they stand in the article. */
-export function citation(question: Question): string {
-  const where = question.cites.map((n) => `¶${n}`).join(', ');
-  return `${blockQuote(question.quotes.join(' … '))}\n— ${where}`;
+/** The cited sentences, quoted, each with the paragraph it stands in. */
+export function citation(question: Question, content: Content): string {
+  return question.quotes
+    .map((quote) => {
+      const n = question.cites.find((p) => content.paragraph(p)?.text.includes(quote)) ?? question.cites[0];
+      return `${blockQuote(quote)}\n— ¶${n}`;
+    })
+    .join('\n');
 }
 
 export function letterButtons(question: Question, customId: (option: number) => string, disabled = false) {
@@ -46,7 +51,7 @@ export function renderRoundQuestion(roundId: string, question: Question, positio
   return { embeds: [embed], components: letterButtons(question, id), allowedMentions: { parse: [] } };
 }
 
-export function renderRoundReveal(roundId: string, reveal: Reveal, position: { index: number; total: number }) {
+export function renderRoundReveal(content: Content, roundId: string, reveal: Reveal, position: { index: number; total: number }) {
   const { question, correctIndex, counts } = reveal;
   const answered = counts.reduce((a, b) => a + b, 0);
   const embed = new EmbedBuilder()
@@ -55,7 +60,7 @@ export function renderRoundReveal(roundId: string, reveal: Reveal, position: { i
     .addFields(
       { name: 'Answer', value: fit(`**${letter(correctIndex)}.** ${question.options[correctIndex]?.text ?? ''}`, 1024) },
       { name: 'Why', value: fit(question.explanation, 1024) },
-      { name: 'From the article', value: fit(citation(question), 1024) },
+      { name: 'From the article', value: fit(citation(question, content), 1024) },
     )
     .setFooter({ text: `${answered} answer${answered === 1 ? '' : 's'}` });
   const id = (option: number) => encodeCustomId({ kind: 'quiz-answer', roundId, question: position.index, option });
@@ -90,7 +95,7 @@ export function renderPracticeQuestion(question: Question, category: Question['c
   return { embeds: [embed], components: letterButtons(question, id), allowedMentions: { parse: [] } };
 }
 
-export function renderPracticeFeedback(question: Question, chosen: number, category: Question['category'] | null) {
+export function renderPracticeFeedback(content: Content, question: Question, chosen: number, category: Question['category'] | null) {
   const correctIndex = question.options.findIndex((o) => o.correct);
   const right = chosen === correctIndex;
   const embed = new EmbedBuilder()
@@ -102,7 +107,7 @@ export function renderPracticeFeedback(question: Question, chosen: number, categ
         value: fit(`**${letter(correctIndex)}.** ${question.options[correctIndex]?.text ?? ''}`, 1024),
       },
       { name: 'Why', value: fit(question.explanation, 1024) },
-      { name: 'From the article', value: fit(citation(question), 1024) },
+      { name: 'From the article', value: fit(citation(question, content), 1024) },
     );
   const id = (option: number) => encodeCustomId({ kind: 'practice-answer', questionId: question.id, option, category });
   return { embeds: [embed], components: [...letterButtons(question, id, true), practiceNextRow(category)], allowedMentions: { parse: [] } };
