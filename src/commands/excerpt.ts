@@ -1,4 +1,5 @@
 import { MessageFlags, time, TimestampStyles } from 'discord.js';
+import { normalise } from '../content/loader.js';
 import type { Paragraph } from '../content/types.js';
 import { UserError } from '../errors.js';
 import { decodeCustomId } from '../quiz/custom-id.js';
@@ -40,8 +41,10 @@ export const excerpt: Command = {
 
   async autocomplete(interaction, ctx) {
     const typed = String(interaction.options.getFocused()).trim();
+    // Digits match paragraph numbers; anything else matches the text.
+    const words = /^\d*$/.test(typed) ? null : normalise(typed);
     const choices = ctx.content.paragraphs
-      .filter((p) => typed === '' || String(p.n).startsWith(typed) || ctx.content.search(typed)?.n === p.n)
+      .filter((p) => (words === null ? String(p.n).startsWith(typed) : normalise(p.text).includes(words)))
       .slice(0, 25)
       .map((p) => ({ name: preview(`¶${p.n}: ${p.text}`, 100), value: p.n }));
     await interaction.respond(choices);
