@@ -13,7 +13,7 @@ const SECTIONS: Array<[string, string]> = [
   [
     'Practise',
     [
-      '`/quiz start` runs a timed round in this channel: click a letter to lock in your answer. Each question is revealed when its time is up, with the explanation and the sentence it rests on.',
+      '`/quiz start` runs a timed round in this channel: click a letter to lock in your answer. Each question stays open for its full time (so late readers can still answer), then the answer is revealed with the explanation and the sentence it rests on.',
       '`/quiz practice [category]` gives you private questions with instant feedback.',
       '`/quiz score [user]` and `/quiz leaderboard` show the tallies. `/quiz stop` ends a round (its starter or anyone who can manage messages).',
     ].join('\n'),
