@@ -40,7 +40,8 @@ async function main(): Promise<void> {
 
 function describeStartError(error: unknown): string {
   const e = error as { name?: string; code?: string; message?: string };
-  if (e.code === 'TokenInvalid') return 'Discord rejected DISCORD_TOKEN. Copy a fresh token from the developer portal (your application → Bot → Reset Token).';
+  // REST 401 arrives as TokenInvalid; the gateway's close 4004 as a plain Error from @discordjs/ws.
+  if (e.code === 'TokenInvalid' || (e.name === 'Error' && e.message === 'Authentication failed')) return 'Discord rejected DISCORD_TOKEN. Copy a fresh token from the developer portal (your application → Bot → Reset Token).';
   return e.message ?? String(error);
 }
 

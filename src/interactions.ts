@@ -5,6 +5,22 @@ import { UserError } from './errors.js';
 import type { Logger } from './logger.js';
 
 export const APOLOGY = 'Sorry, something went wrong on our side. It has been logged; please try again in a moment.';
+export const MALFORMED = 'That command arrived without an option it needs, or with one of the wrong kind (your Discord app may show an older version of it). Pick it again from the command list.';
+
+/**
+ * discord.js throws these when a payload's options do not match what the handler
+ * reads (a stale client-side definition, or a forged payload): bad input, not a bug.
+ */
+const MALFORMED_OPTION_CODES = new Set([
+  'CommandInteractionOptionNotFound',
+  'CommandInteractionOptionType',
+  'CommandInteractionOptionEmpty',
+  'CommandInteractionOptionNoSubcommand',
+  'CommandInteractionOptionNoSubcommandGroup',
+  'CommandInteractionOptionInvalidChannelType',
+]);
+const isMalformedOptions = (error: unknown): boolean =>
+  error instanceof Error && MALFORMED_OPTION_CODES.has(String((error as { code?: unknown }).code));
 
 export interface Registry {
   readonly commands: readonly Command[];
@@ -70,14 +86,16 @@ export function createInteractionHandler(registry: Registry, services: Services)
 
 async function answerFailure(interaction: Interaction, error: unknown, log: Logger): Promise<void> {
   const expected = error instanceof UserError;
+  const malformed = !expected && isMalformedOptions(error);
   if (expected) log.info({ reason: error.message }, 'refused');
+  else if (malformed) log.warn({ reason: (error as Error).message }, 'refused malformed options');
   else log.error({ err: error }, 'interaction failed');
   if (interaction.isAutocomplete()) {
     if (!interaction.responded) await interaction.respond([]).catch(() => {});
     return;
   }
   if (!interaction.isRepliable()) return;
-  const content = expected ? error.message : APOLOGY;
+  const content = expected ? error.message : malformed ? MALFORMED : APOLOGY;
   try {
     await reply(interaction, content);
   } catch (replyError) {
