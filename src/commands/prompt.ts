@@ -5,7 +5,7 @@ import { fit, preview } from '../render/text.js';
 import { cancelSchedule, createSchedule, listSchedules, pauseSchedule, resumeSchedule } from '../schedule/repository.js';
 import { nextPromptForGuild } from '../schedule/rotation.js';
 import { getGuildTimeZone, setGuildTimeZone } from '../schedule/settings.js';
-import type { Schedule } from '../schedule/types.js';
+import { MAX_SCHEDULES_PER_GUILD, type Schedule } from '../schedule/types.js';
 import { canonicalTimeZone, parseRepeat, parseWhen } from '../schedule/when.js';
 import type { Context } from '../context.js';
 import { guildCommand } from './definition.js';
@@ -51,11 +51,34 @@ function describeRepeat(s: Schedule): string {
   return s.repeat.kind === 'cron' ? `cron \`${s.repeat.cron}\`` : s.repeat.kind === 'none' ? 'once' : s.repeat.kind;
 }
 
-function describeSchedule(s: Schedule, ctx: Context): string {
-  const prompt = s.promptId ? `\`${s.promptId}\` ${preview(ctx.content.prompt(s.promptId)?.text ?? '(no longer in the bank)', 50)}` : 'next in rotation';
+function describeSchedule(s: Schedule, ctx: Context, promptText = true): string {
+  const text = promptText ? ` ${preview(ctx.content.prompt(s.promptId ?? '')?.text ?? '(no longer in the bank)', 50)}` : '';
+  const prompt = s.promptId ? `\`${s.promptId}\`${text}` : 'next in rotation';
   const next = s.paused ? '⏸ paused' : s.nextRunAt === null ? 'done' : `next ${when(s.nextRunAt)}`;
   const last = s.lastResult ? `last: ${s.lastResult.ok ? 'posted' : s.lastResult.message}` : 'not run yet';
   return `**${s.id}** · <#${s.channelId}> · ${next} · ${describeRepeat(s)} (${s.timeZone})\n  ${prompt} · ${last}`;
+}
+
+// Discord allows 4096 characters per embed description and 6000 across a message's embeds (the title takes the rest).
+const LIST_BUDGET = 5900;
+
+/** Every schedule in full when they fit; otherwise without the prompt texts, each cut to an equal share. */
+function listEntries(schedules: Schedule[], ctx: Context): string[] {
+  const full = schedules.map((s) => describeSchedule(s, ctx));
+  if (full.join('\n').length <= LIST_BUDGET) return full;
+  const share = Math.floor(LIST_BUDGET / schedules.length) - 1;
+  return schedules.map((s) => fit(describeSchedule(s, ctx, false), share));
+}
+
+/** Spreads the entries over as many embeds as the 4096-character description limit needs. */
+function listEmbeds(title: string, entries: string[]): EmbedBuilder[] {
+  const chunks: string[] = [];
+  for (const entry of entries) {
+    const last = chunks.at(-1);
+    if (last !== undefined && last.length + 1 + entry.length <= 4096) chunks[chunks.length - 1] = `${last}\n${entry}`;
+    else chunks.push(entry);
+  }
+  return chunks.map((text, i) => (i === 0 ? new EmbedBuilder().setTitle(title) : new EmbedBuilder()).setDescription(text));
 }
 
 function pickPrompt(ctx: Context, id: string | null) {
@@ -75,6 +98,10 @@ export const prompt: Command = {
     if (sub === 'post') {
       const channel = (interaction.options.getChannel('channel', false, TEXT_CHANNELS) ?? interaction.channel) as GuildTextBasedChannel | null;
       if (!channel) throw new UserError('Pick a text channel to post in.');
+      // Only the default (this channel) can be a thread or a voice channel's chat, where a message cannot open a thread.
+      if (!(TEXT_CHANNELS as readonly ChannelType[]).includes(channel.type)) {
+        throw new UserError('Prompts can only be posted in text or announcement channels, where each opens a thread. Use the channel option to pick one.');
+      }
       const chosen = pickPrompt(ctx, interaction.options.getString('prompt'));
       await assertCanPost(channel);
       const next = chosen ?? (await nextPromptForGuild(store, interaction.guildId, ctx.content.prompts));
@@ -98,10 +125,11 @@ export const prompt: Command = {
       await reply(`Scheduled **${schedule.id}** in <#${channel.id}>: first post ${when(schedule.nextRunAt!)}, ${describeRepeat(schedule)} (${timeZone}). Cancel with \`/prompt cancel id:${schedule.id}\`.`);
     } else if (sub === 'list') {
       const schedules = await listSchedules(store, interaction.guildId);
-      const embed = new EmbedBuilder()
-        .setTitle(`Scheduled prompts (${schedules.length}/25)`)
-        .setDescription(fit(schedules.length ? schedules.map((s) => describeSchedule(s, ctx)).join('\n') : 'None yet. Create one with `/prompt schedule`.', 4096));
-      await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      const embeds = listEmbeds(
+        `Scheduled prompts (${schedules.length}/${MAX_SCHEDULES_PER_GUILD})`,
+        schedules.length ? listEntries(schedules, ctx) : ['None yet. Create one with `/prompt schedule`.'],
+      );
+      await interaction.reply({ embeds, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     } else if (sub === 'cancel') {
       const removed = await cancelSchedule(store, interaction.guildId, interaction.options.getString('id', true));
       ctx.scheduler.remove(removed);

@@ -40,6 +40,9 @@ export async function assertCanPost(channel: GuildTextBasedChannel): Promise<voi
 /** Posts a prompt and opens a public thread on it, named after the prompt. */
 export async function postPrompt(channel: GuildTextBasedChannel, prompt: Prompt, nonce?: string): Promise<{ messageId: string; threadId?: string }> {
   const message = await channel.send({ ...renderPrompt(prompt), ...(nonce ? { nonce, enforceNonce: true } : {}) });
+  // A repeated nonce returns the message posted before a crash, flagged HAS_THREAD if its thread was opened too;
+  // discord.js then refuses startThread locally (MessageExistingThread). A thread started from a message has its id.
+  if (message.hasThread) return { messageId: message.id, threadId: message.id };
   try {
     const thread = await message.startThread({ name: preview(prompt.text, 100) });
     return { messageId: message.id, threadId: thread.id };
