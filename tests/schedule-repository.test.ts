@@ -10,6 +10,7 @@ import {
   listSchedules,
   pauseSchedule,
   resumeSchedule,
+  updateSchedule,
   type NewSchedule,
 } from '../src/schedule/repository.js';
 import { nextPromptForGuild } from '../src/schedule/rotation.js';
@@ -68,6 +69,22 @@ describe('schedules in the store', () => {
     expect(new Set((await listSchedules(store, 'g1')).map((s) => s.id)).size).toBe(25);
     // Another server is not affected.
     await expect(createSchedule(store, input({ guildId: 'g2' }), NOW)).resolves.toBeTruthy();
+  });
+
+  it('lets one-offs that already ran give way, oldest first, to a new schedule at the limit', async () => {
+    const oneOffs = [];
+    for (let i = 0; i < 25; i++) oneOffs.push(await createSchedule(store, input({ repeat: { kind: 'none' } }), NOW + i));
+    for (const s of oneOffs.slice(0, 2)) {
+      await updateSchedule(store, 'g1', s.id, (current) => ({ ...current, nextRunAt: null }));
+    }
+    const created = await createSchedule(store, input(), NOW + 100);
+    const ids = (await listSchedules(store, 'g1')).map((s) => s.id);
+    expect(ids).toHaveLength(25);
+    expect(ids).toContain(created.id);
+    expect(ids).not.toContain(oneOffs[0]!.id);
+    expect(ids).toContain(oneOffs[1]!.id);
+    await expect(createSchedule(store, input(), NOW + 200)).resolves.toBeDefined();
+    await expect(createSchedule(store, input(), NOW + 300)).rejects.toThrow(/already has 25 schedules/);
   });
 
   it('pauses, resumes and cancels, refusing unknown ids', async () => {

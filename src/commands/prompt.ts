@@ -104,9 +104,11 @@ export const prompt: Command = {
       }
       const chosen = pickPrompt(ctx, interaction.options.getString('prompt'));
       await assertCanPost(channel);
+      // Posting and opening the thread can outlast Discord's 3-second answer window under rate limits.
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const next = chosen ?? (await nextPromptForGuild(store, interaction.guildId, ctx.content.prompts));
       const { threadId } = await postPrompt(channel, next);
-      await reply(`Posted prompt \`${next.id}\` in <#${channel.id}>${threadId ? ` with a thread: <#${threadId}>` : ''}.`);
+      await interaction.editReply({ content: `Posted prompt \`${next.id}\` in <#${channel.id}>${threadId ? ` with a thread: <#${threadId}>` : ''}.`, allowedMentions: { parse: [] } });
     } else if (sub === 'schedule') {
       const channel = interaction.options.getChannel('channel', true, TEXT_CHANNELS) as GuildTextBasedChannel;
       const zoneInput = interaction.options.getString('timezone');

@@ -35,12 +35,27 @@ export interface NewSchedule {
   createdBy: string;
 }
 
+/**
+ * One-offs that have run stay listed with their result, but give way, oldest
+ * first, when they would keep a new schedule under the limit.
+ */
+function pruneDone(map: ScheduleMap): ScheduleMap {
+  const done = Object.values(map)
+    .filter((s) => s.nextRunAt === null)
+    .sort((a, b) => a.createdAt - b.createdAt);
+  const excess = Object.keys(map).length - (MAX_SCHEDULES_PER_GUILD - 1);
+  if (excess <= 0 || done.length === 0) return map;
+  const drop = new Set(done.slice(0, excess).map((s) => s.id));
+  return Object.fromEntries(Object.entries(map).filter(([id]) => !drop.has(id)));
+}
+
 export async function createSchedule(store: Store, input: NewSchedule, now: number): Promise<Schedule> {
   if (!isValidTimeZone(input.timeZone)) throw new UserError(`"${input.timeZone}" is not a time zone I know. Use an IANA name such as Europe/Berlin.`);
   const firstRunAt = input.firstRunAt ?? (input.repeat.kind === 'cron' ? nextRunAfter(input, now) : null);
   if (firstRunAt === null) throw new UserError('Give a time for the first post (for example 18:30 or in 2h).');
   let created: Schedule | undefined;
-  await store.update<ScheduleMap>(schedulesKey(input.guildId), (current = {}) => {
+  await store.update<ScheduleMap>(schedulesKey(input.guildId), (stored = {}) => {
+    const current = pruneDone(stored);
     if (Object.keys(current).length >= MAX_SCHEDULES_PER_GUILD) {
       throw new UserError(`This server already has ${MAX_SCHEDULES_PER_GUILD} schedules; cancel one with /prompt cancel first.`);
     }
