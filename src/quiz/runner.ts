@@ -61,10 +61,17 @@ export class QuizRunner {
     const live: Live = { round, channel };
     this.#live.set(round.id, live);
     const fewer = questions.length < request.count ? ` (only ${questions.length} match your choice)` : '';
-    await interaction.reply({
-      content: `Quiz round: ${questions.length} question${questions.length === 1 ? '' : 's'}${fewer}, ${request.seconds} seconds each. Click a letter to lock in your answer; answers are revealed when time is up.`,
-      allowedMentions: { parse: [] },
-    });
+    try {
+      await interaction.reply({
+        content: `Quiz round: ${questions.length} question${questions.length === 1 ? '' : 's'}${fewer}, ${request.seconds} seconds each. Click a letter to lock in your answer; answers are revealed when time is up.`,
+        allowedMentions: { parse: [] },
+      });
+    } catch (error) {
+      // Nothing was posted and no timer runs: free the channel so trying again works.
+      this.#live.delete(round.id);
+      this.rounds.finish(round);
+      throw error;
+    }
     await rememberSeen(this.deps.store, channel.id, questions.map((q) => q.id)).catch((error: unknown) =>
       this.deps.log.warn({ err: error }, 'could not remember the questions this channel saw'),
     );
