@@ -275,3 +275,16 @@ describe('/quiz stop', () => {
     expect(d().messages(ch, { ephemeral: false })).toEqual([]);
   });
 });
+
+describe('/quiz start in a thread', () => {
+  it('runs the round inside a thread, including one created while the bot was not watching', async () => {
+    const parent = freshChannel('thread-parent');
+    const thread = d().state.addChannel(d().guild, { name: 'reading-group', type: 11, parent_id: parent });
+    const ack = await start(d().member, thread.id, { questions: 1, seconds: 10 }).reply();
+    expect(ack.flags & EPHEMERAL).toBe(0);
+    const question = await waitForQuestion(thread.id, 0);
+    expect(question.channel_id).toBe(thread.id);
+    await clock.advance(10_000);
+    await waitForReveal(question.id);
+  });
+});

@@ -39,7 +39,9 @@ export class QuizRunner {
   constructor(private readonly deps: { store: Store; content: Content; clock: Clock; log: Logger }) {}
 
   async start(interaction: ChatInputCommandInteraction<'cached'>, request: RoundRequest): Promise<void> {
-    const channel = interaction.channel;
+    // Threads the bot has not seen since it started are not cached; fetch them.
+    const fetched = interaction.channel ?? (await interaction.client.channels.fetch(interaction.channelId).catch(() => null));
+    const channel = fetched?.isTextBased() && !fetched.isDMBased() ? fetched : null;
     if (!channel) throw new UserError('Rounds run in text channels of this server.');
     if (!interaction.appPermissions.has(NEEDED)) {
       throw new UserError(`I need View Channel, Send Messages and Embed Links in <#${channel.id}> to run a round here.`);
