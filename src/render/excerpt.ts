@@ -4,8 +4,22 @@ import { encodeCustomId } from '../quiz/custom-id.js';
 import { loadedTermsNote, sourcingNote } from './sourcing.js';
 import { blockQuote, fit } from './text.js';
 
-/** One paragraph as a quotation with its place in the article and its sourcing notes. */
-export function renderExcerpt(content: Content, paragraph: Paragraph) {
+type ExcerptMessage = ReturnType<typeof buildExcerpt>;
+const rendered = new WeakMap<Content, Map<number, ExcerptMessage>>();
+
+/**
+ * One paragraph as a quotation with its place in the article and its sourcing
+ * notes. The pack is read-only, so each paragraph is rendered once, as JSON.
+ */
+export function renderExcerpt(content: Content, paragraph: Paragraph): ExcerptMessage {
+  let byNumber = rendered.get(content);
+  if (!byNumber) rendered.set(content, (byNumber = new Map()));
+  let message = byNumber.get(paragraph.n);
+  if (!message) byNumber.set(paragraph.n, (message = buildExcerpt(content, paragraph)));
+  return message;
+}
+
+function buildExcerpt(content: Content, paragraph: Paragraph) {
   const total = content.paragraphs.length;
   const attribution = content.attribution(paragraph.n);
   const embed = new EmbedBuilder()
@@ -20,7 +34,7 @@ export function renderExcerpt(content: Content, paragraph: Paragraph) {
     pageButton(paragraph.n - 1, `◀ ¶${paragraph.n - 1}`, paragraph.n <= 1),
     pageButton(paragraph.n + 1, `¶${paragraph.n + 1} ▶`, paragraph.n >= total),
   );
-  return { embeds: [embed], components: [nav], allowedMentions: { parse: [] } };
+  return { embeds: [embed.toJSON()], components: [nav.toJSON()], allowedMentions: { parse: [] as [] } };
 }
 
 function pageButton(n: number, label: string, disabled: boolean): ButtonBuilder {
