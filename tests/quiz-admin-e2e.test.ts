@@ -190,6 +190,21 @@ describe('/quiz-admin reset', () => {
     expect(bot.logs().some((l) => l['msg'] === 'quiz tallies reset' && l['cleared'] === 3)).toBe(true);
   });
 
+  it('a confirmation clears once: a second click from a client still showing it clears nothing', async () => {
+    const w = world();
+    await seed(w.guild, [['a', 1, 1], ['b', 0, 1]]);
+    const { message, confirm } = await askToReset(w);
+    const stale = messageJson(d().state, message);
+    await click(w.admin, message, confirm.custom_id).response();
+    expect(await countIn(w)).toBe(0);
+    await seed(w.guild, [['c', 1, 1]]);
+    const base = d().commandPayload({ user: w.admin, channelId: w.channelId, name: 'quiz', subcommand: 'score' });
+    const again = await d().dispatchRaw({ t: 'INTERACTION_CREATE', d: { ...base, type: 3, data: { custom_id: confirm.custom_id, component_type: 2 }, message: stale } }).reply();
+    expect(again.ephemeral).toBe(true);
+    expect(again.content).toMatch(/already used or replaced by a newer one/);
+    expect(await countIn(w)).toBe(1);
+  });
+
   it('Cancel clears nothing', async () => {
     const w = world();
     await seed(w.guild, [['a', 1, 1], ['b', 0, 1]]);

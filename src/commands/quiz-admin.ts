@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, MessageFlags, PermissionFlagsBits, time, TimestampStyles } from 'discord.js';
 import { UserError } from '../errors.js';
 import { talliesToCsv } from '../quiz/csv.js';
@@ -6,6 +7,7 @@ import { guildCommand } from './definition.js';
 import type { Command, ComponentHandler } from './types.js';
 
 const CONFIRM_MS = 60_000;
+const confirmKey = (guildId: string) => `reset-confirmation:${guildId}`;
 
 const data = guildCommand('quiz-admin', 'Export or reset this server’s quiz tallies')
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
@@ -33,8 +35,10 @@ export const quizAdmin: Command = {
     }
     if (tallies.length === 0) throw new UserError('There are no tallies to reset in this server.');
     const expires = ctx.clock.now() + CONFIRM_MS;
+    const token = randomBytes(6).toString('base64url');
+    await ctx.store.set(confirmKey(interaction.guildId), token);
     const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-      new ButtonBuilder().setCustomId(`admin:reset:${Math.floor(expires / 1000)}`).setLabel('Clear all tallies').setStyle(ButtonStyle.Danger),
+      new ButtonBuilder().setCustomId(`admin:reset:${Math.floor(expires / 1000)}:${token}`).setLabel('Clear all tallies').setStyle(ButtonStyle.Danger),
       new ButtonBuilder().setCustomId('admin:cancel').setLabel('Cancel').setStyle(ButtonStyle.Secondary),
     );
     await interaction.reply({
@@ -48,14 +52,21 @@ export const quizAdmin: Command = {
 export const quizAdminButtons: ComponentHandler = {
   prefix: 'admin',
   async handle(interaction, ctx) {
-    const [, action, expires] = interaction.customId.split(':');
+    const [, action, expires, token] = interaction.customId.split(':');
     if (action === 'cancel' && interaction.customId === 'admin:cancel') {
       await interaction.update({ content: 'Reset cancelled. Nothing was cleared.', components: [] });
       return;
     }
-    if (action !== 'reset' || !/^\d{1,12}$/.test(expires ?? '')) throw new UserError('This button is no longer active.');
+    if (action !== 'reset' || !/^\d{1,12}$/.test(expires ?? '') || !/^[\w-]{8}$/.test(token ?? '')) throw new UserError('This button is no longer active.');
     requireManageServer(interaction.memberPermissions);
     if (Number(expires) * 1000 < ctx.clock.now()) throw new UserError('This confirmation has expired. Run `/quiz-admin reset` again.');
+    // One confirmation clears once: a double click or an older confirmation message does nothing.
+    let fresh = false;
+    await ctx.store.update<string>(confirmKey(interaction.guildId), (current) => {
+      fresh = current === token;
+      return fresh ? undefined : current;
+    });
+    if (!fresh) throw new UserError('This confirmation was already used or replaced by a newer one. Run `/quiz-admin reset` again if needed.');
     const cleared = await resetTallies(ctx.store, interaction.guildId);
     ctx.log.info({ cleared }, 'quiz tallies reset');
     await interaction.update({ content: `Cleared the quiz tallies of ${cleared} ${cleared === 1 ? 'person' : 'people'}.`, components: [] });
