@@ -127,7 +127,10 @@ async function main(): Promise<void> {
               if (out.answered && accept.click(out.response!)) {
                 counts.clicks++;
                 ledger.record(d);
-              } else counts.clickRejected++;
+              } else {
+                counts.clickRejected++;
+                note('click', new Error(out.answered ? `answered ${JSON.stringify(out.response?.data?.content ?? out.response?.type)}` : 'no answer'));
+              }
             }),
           );
           await sleep(spacing);
@@ -259,7 +262,7 @@ async function main(): Promise<void> {
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results/soak-latest.json'), `${JSON.stringify(out, null, 2)}\n`);
   log('wrote bench/results/soak-latest.json');
-  const ok = tallies.lost === 0 && tallies.extra === 0 && levelsOff;
+  const ok = tallies.lost === 0 && tallies.extra === 0 && levelsOff && counts.clickRejected === 0 && counts.roundErrors === 0 && counts.scheduleErrors === 0 && counts.leaderboardFailed === 0 && ex.timedOut === 0;
   process.exitCode = ok ? 0 : 1;
 }
 

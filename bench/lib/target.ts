@@ -118,11 +118,13 @@ export async function startTarget(kind: ChildKind, options: TargetOptions): Prom
 /** The bot's quiz question message in a channel after /quiz start. */
 export async function startRound(t: Target, channelId: string, seconds = 120): Promise<{ message: MessageRecord; customIds: string[] }> {
   const { discord } = t;
+  // The question of an earlier round in this channel is still there (revealed): wait for a new one.
+  const earlier = new Set(discord.messages(channelId).map((m) => m.id));
   const run = discord.runCommand({ user: discord.member, channelId, name: 'quiz', subcommand: 'start', options: { questions: 1, seconds } });
   const response = await run.response(10_000);
   const content = String(response.data?.content ?? '');
   if (!content.startsWith('Quiz round')) throw new Error(`/quiz start in ${channelId} answered: ${content}`);
-  const message = await discord.waitForMessage(channelId, (m) => m.author.id === discord.bot.id && m.components.length > 0, 10_000);
+  const message = await discord.waitForMessage(channelId, (m) => !earlier.has(m.id) && m.author.id === discord.bot.id && m.components.length > 0, 10_000);
   const customIds: string[] = [];
   const walk = (c: unknown): void => {
     const o = c as { custom_id?: unknown; components?: unknown[] };
