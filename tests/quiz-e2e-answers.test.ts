@@ -8,16 +8,11 @@ import type { Question } from '../src/content/schema.js';
 import { getTally, listTallies, type Tally } from '../src/quiz/tallies.js';
 import { ManualClock } from '../src/schedule/manual-clock.js';
 import type { Store } from '../src/storage.js';
+import { EPHEMERAL, embedOf, buttonsOf, isRevealed, correctIndex, questionOf as questionIn } from './support/messages.js';
 import { startTestBot, type TestBot } from './support/bot.js';
 import type { MessageRecord, UserRecord } from './support/local-discord/index.js';
 import { messageJson } from './support/local-discord/payloads.js';
 
-const EPHEMERAL = 64;
-type Embed = { title?: string; description?: string; fields?: Array<{ name: string; value: string }>; footer?: { text: string } };
-type Button = { custom_id: string; label: string; disabled?: boolean };
-const embedOf = (m: MessageRecord): Embed => (m.embeds[0] ?? {}) as Embed;
-const buttonsOf = (m: MessageRecord): Button[] => (m.components as Array<{ components: Button[] }>).flatMap((r) => r.components);
-const isRevealed = (m: MessageRecord | undefined): m is MessageRecord => Boolean(m && m.edits > 0 && embedOf(m).title?.endsWith('· revealed'));
 const LETTERS = ['A', 'B', 'C', 'D', 'E'];
 
 let bot: TestBot;
@@ -34,13 +29,7 @@ const guildId = () => d().guild.id;
 let channelCount = 0;
 const freshChannel = (label: string) => d().addChannel(`answers-${label}-${++channelCount}`).id;
 
-function questionOf(m: MessageRecord): Question {
-  const description = embedOf(m).description ?? '';
-  const q = bot.bot.services.content.questions().find((x) => description.startsWith(x.prompt));
-  if (!q) throw new Error(`no bank question matches ${description.slice(0, 60)}`);
-  return q;
-}
-const correctIndex = (q: Question) => q.options.findIndex((o) => o.correct);
+const questionOf = (m: MessageRecord): Question => questionIn(bot.bot.services.content, m);
 
 function waitForQuestion(channelId: string, index: number): Promise<MessageRecord> {
   return d().waitFor(

@@ -4,15 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Category, Question } from '../src/content/schema.js';
 import { getTally, recordAnswer } from '../src/quiz/tallies.js';
+import { EPHEMERAL, embedOf, buttonsOf, correctIndex, questionOf as questionIn } from './support/messages.js';
 import { startTestBot, type TestBot } from './support/bot.js';
 import type { MessageRecord, UserRecord } from './support/local-discord/index.js';
 import { messageJson } from './support/local-discord/payloads.js';
 
-const EPHEMERAL = 64;
-type Embed = { title?: string; description?: string; fields?: Array<{ name: string; value: string }>; footer?: { text: string } };
-type Button = { custom_id: string; label: string; disabled?: boolean };
-const embedOf = (m: MessageRecord): Embed => (m.embeds[0] ?? {}) as Embed;
-const buttonsOf = (m: MessageRecord): Button[] => (m.components as Array<{ components: Button[] }>).flatMap((r) => r.components);
 const LETTERS = ['A', 'B', 'C', 'D', 'E'];
 
 let bot: TestBot;
@@ -25,13 +21,7 @@ const d = () => bot.discord;
 const store = () => bot.bot.services.store;
 const channel = () => d().channels.general.id;
 
-function questionOf(m: MessageRecord): Question {
-  const description = embedOf(m).description ?? '';
-  const q = bot.bot.services.content.questions().find((x) => description.startsWith(x.prompt));
-  if (!q) throw new Error(`no bank question matches ${description.slice(0, 60)}`);
-  return q;
-}
-const correctIndex = (q: Question) => q.options.findIndex((o) => o.correct);
+const questionOf = (m: MessageRecord): Question => questionIn(bot.bot.services.content, m);
 
 const practice = (user: UserRecord, category?: Category) =>
   d().runCommand({ user, channelId: channel(), name: 'quiz', subcommand: 'practice', ...(category ? { options: { category } } : {}) });

@@ -5,15 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Question } from '../src/content/schema.js';
 import { ManualClock } from '../src/schedule/manual-clock.js';
+import { EPHEMERAL, type Embed, embedOf, buttonsOf, isRevealed, questionOf as questionIn } from './support/messages.js';
 import { startTestBot, type TestBot } from './support/bot.js';
 import { LocalDiscordError, type MessageRecord, type UserRecord } from './support/local-discord/index.js';
 
-const EPHEMERAL = 64;
-type Embed = { title?: string; description?: string; fields?: Array<{ name: string; value: string }>; footer?: { text: string } };
-type Button = { custom_id: string; label: string; disabled?: boolean };
-const embedOf = (m: MessageRecord): Embed => (m.embeds[0] ?? {}) as Embed;
-const buttonsOf = (m: MessageRecord): Button[] => (m.components as Array<{ components: Button[] }>).flatMap((r) => r.components);
-const isRevealed = (m: MessageRecord | undefined): m is MessageRecord => Boolean(m && m.edits > 0 && embedOf(m).title?.endsWith('· revealed'));
 
 let bot: TestBot;
 const clock = new ManualClock(Date.now());
@@ -27,13 +22,7 @@ const d = () => bot.discord;
 let channelCount = 0;
 const freshChannel = (label: string) => d().addChannel(`round-${label}-${++channelCount}`).id;
 
-/** The bank question a posted question message shows. */
-function questionOf(m: MessageRecord): Question {
-  const description = embedOf(m).description ?? '';
-  const q = bot.bot.services.content.questions().find((x) => description.startsWith(x.prompt));
-  if (!q) throw new Error(`no bank question matches ${description.slice(0, 60)}`);
-  return q;
-}
+const questionOf = (m: MessageRecord): Question => questionIn(bot.bot.services.content, m);
 
 /** Waits for question `index` (0-based) of a round posted in the channel after the first `since` messages. */
 function waitForQuestion(channelId: string, index: number, since = 0): Promise<MessageRecord> {
