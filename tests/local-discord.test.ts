@@ -215,9 +215,10 @@ describe('REST', () => {
     discord.delay('GET /channels/:id', 150);
     const started = Date.now();
     await client.channels.fetch(discord.channels.quiz.id, { force: true });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    // Node timers may fire a millisecond early by the wall clock; allow for it.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(148);
     expect(discord.calls.at(-1)).toMatchObject({ route: 'GET /channels/:id', status: 200 });
-    expect(discord.calls.at(-1)?.ms).toBeGreaterThanOrEqual(150);
+    expect(discord.calls.at(-1)?.ms).toBeGreaterThanOrEqual(148);
     discord.delay('GET /channels/:id', 0);
   });
 
