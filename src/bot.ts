@@ -1,7 +1,7 @@
 import { Events, type Client } from 'discord.js';
 import { createClient } from './client.js';
 import { commands, components } from './commands/index.js';
-import { syncCommands } from './commands/sync.js';
+import { syncCommands } from './commands/lib/sync.js';
 import type { Config } from './config.js';
 import { loadContent } from './content/loader.js';
 import type { Context } from './context.js';

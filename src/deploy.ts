@@ -1,6 +1,6 @@
 import { REST, Routes, type RESTGetAPIOAuth2CurrentApplicationResult } from 'discord.js';
 import { commands } from './commands/index.js';
-import { registerCommands } from './commands/sync.js';
+import { registerCommands } from './commands/lib/sync.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { scrubSecrets } from './logger.js';
 

@@ -5,8 +5,8 @@ import { UserError } from '../errors.js';
 import { decodeCustomId } from '../quiz/custom-id.js';
 import { renderExcerpt } from '../render/excerpt.js';
 import { preview } from '../render/text.js';
-import { guildCommand } from './definition.js';
-import type { Command, ComponentHandler } from './types.js';
+import { guildCommand } from './lib/definition.js';
+import type { Command, ComponentHandler } from './lib/types.js';
 
 const data = guildCommand('excerpt', 'Post a paragraph of the article with notes on who says what')
   .addIntegerOption((o) => o.setName('paragraph').setDescription('Paragraph number (¶)').setMinValue(1).setMaxValue(999).setAutocomplete(true))

@@ -1,6 +1,6 @@
 import { EmbedBuilder, MessageFlags } from 'discord.js';
-import { guildCommand } from './definition.js';
-import type { Command } from './types.js';
+import { guildCommand } from './lib/definition.js';
+import type { Command } from './lib/types.js';
 
 const SECTIONS: Array<[string, string]> = [
   [

@@ -8,9 +8,9 @@ import { getGuildTimeZone, setGuildTimeZone } from '../schedule/settings.js';
 import { MAX_SCHEDULES_PER_GUILD, type Schedule } from '../schedule/types.js';
 import { canonicalTimeZone, parseRepeat, parseWhen } from '../schedule/when.js';
 import type { Context } from '../context.js';
-import { guildCommand } from './definition.js';
-import { scheduleChoices, promptChoices, repeatChoices, timeZoneChoices } from './prompt-options.js';
-import type { Command } from './types.js';
+import { guildCommand } from './lib/definition.js';
+import { scheduleChoices, promptChoices, repeatChoices, timeZoneChoices } from './lib/prompt-options.js';
+import type { Command } from './lib/types.js';
 
 const TEXT_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
 

@@ -3,8 +3,8 @@ import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, Messag
 import { UserError } from '../errors.js';
 import { talliesToCsv } from '../quiz/csv.js';
 import { listTallies, resetTallies } from '../quiz/tallies.js';
-import { guildCommand } from './definition.js';
-import type { Command, ComponentHandler } from './types.js';
+import { guildCommand } from './lib/definition.js';
+import type { Command, ComponentHandler } from './lib/types.js';
 
 const CONFIRM_MS = 60_000;
 const confirmKey = (guildId: string) => `reset-confirmation:${guildId}`;

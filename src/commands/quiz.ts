@@ -8,8 +8,8 @@ import { renderTallySummary, summariseTally } from '../quiz/summary.js';
 import { getTally, listTallies } from '../quiz/tallies.js';
 import { renderPracticeFeedback, renderPracticeQuestion } from '../render/quiz.js';
 import { fit } from '../render/text.js';
-import { guildCommand } from './definition.js';
-import type { Command, ComponentHandler } from './types.js';
+import { guildCommand } from './lib/definition.js';
+import type { Command, ComponentHandler } from './lib/types.js';
 
 const categoryChoices = CATEGORIES.map((c) => ({ name: CATEGORY_LABELS[c], value: c }));
 

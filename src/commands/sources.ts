@@ -3,8 +3,8 @@ import type { ParagraphAttribution } from '../content/schema.js';
 import { UserError } from '../errors.js';
 import { sourceTree } from '../render/source-tree.js';
 import { fit } from '../render/text.js';
-import { guildCommand } from './definition.js';
-import type { Command } from './types.js';
+import { guildCommand } from './lib/definition.js';
+import type { Command } from './lib/types.js';
 
 const data = guildCommand('sources', 'Show who said what, through whom, as a tree')
   .addIntegerOption((o) => o.setName('paragraph').setDescription('Only this paragraph (¶)').setMinValue(1).setMaxValue(999))

@@ -1,7 +1,7 @@
-import type { Context } from '../context.js';
-import { normalise } from '../content/loader.js';
-import { preview } from '../render/text.js';
-import { listSchedules } from '../schedule/repository.js';
+import type { Context } from '../../context.js';
+import { normalise } from '../../content/loader.js';
+import { preview } from '../../render/text.js';
+import { listSchedules } from '../../schedule/repository.js';
 
 type Choice = { name: string; value: string };
 const MAX = 25;

@@ -4,7 +4,7 @@ import type {
   MessageComponentInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { Context } from '../context.js';
+import type { Context } from '../../context.js';
 
 /** A slash command: its definition and its handler, in one file. */
 export interface Command {
