@@ -1,7 +1,7 @@
 import { ApplicationCommandOptionType, InteractionContextType, type APIApplicationCommandOption } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../src/commands/index.js';
-import { commandsHash } from '../src/commands/sync.js';
+import { commandsHash } from '../src/commands/lib/sync.js';
 
 const NAME = /^[-_\p{Ll}\p{N}]{1,32}$/u;
 
