@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listSchedules } from '../src/schedule/repository.js';
 import { ManualClock } from '../src/schedule/manual-clock.js';
-import { startTestBot, type TestBot } from './support/bot.js';
+import { startTestBot, useCleanBot, type TestBot } from './support/bot.js';
 import { LocalDiscordError, type MessageRecord, type OptionValue, type UserRecord } from './support/local-discord/index.js';
 
 const M = 60_000;
@@ -93,16 +93,7 @@ async function cancelAll({ tb }: Bot, guildId = tb.discord.guild.id, user?: User
 // ---- definitions -------------------------------------------------------------
 
 describe('/prompt definitions and who may use them', () => {
-  const bot = {} as Bot;
-  beforeAll(async () => {
-    bot.clock = new ManualClock(Date.now());
-    bot.tb = await startTestBot({ clock: bot.clock });
-  });
-  afterAll(async () => {
-    expect(bot.tb.discord.serverErrors).toEqual([]);
-    expect(bot.tb.logs().filter((l) => Number(l.level) >= 50)).toEqual([]);
-    await bot.tb.stop();
-  });
+  const bot = useCleanBot();
 
   it('is registered for Manage Server only and for servers only', () => {
     const def = bot.tb.discord.commands().find((c) => c.name === 'prompt');
@@ -128,16 +119,7 @@ describe('/prompt definitions and who may use them', () => {
 // ---- /prompt post ------------------------------------------------------------
 
 describe('/prompt post', () => {
-  const bot = {} as Bot;
-  beforeAll(async () => {
-    bot.clock = new ManualClock(Date.now());
-    bot.tb = await startTestBot({ clock: bot.clock });
-  });
-  afterAll(async () => {
-    expect(bot.tb.discord.serverErrors).toEqual([]);
-    expect(bot.tb.logs().filter((l) => Number(l.level) >= 50)).toEqual([]);
-    await bot.tb.stop();
-  });
+  const bot = useCleanBot();
 
   it('posts the chosen prompt in this channel with a public thread named after it (at most 100 characters)', async () => {
     const { discord, bot: running } = bot.tb;

@@ -9,7 +9,7 @@ import { startBot } from '../src/bot.js';
 import { listSchedules } from '../src/schedule/repository.js';
 import { ManualClock } from '../src/schedule/manual-clock.js';
 import type { Schedule } from '../src/schedule/types.js';
-import { startTestBot, type TestBot } from './support/bot.js';
+import { startTestBot, useCleanBot, type TestBot } from './support/bot.js';
 import { memoryLogger } from './support/log.js';
 import type { MessageRecord, OptionValue } from './support/local-discord/index.js';
 
@@ -338,16 +338,7 @@ describe('scheduled prompts fire on time', () => {
 // ---- /prompt list after failures --------------------------------------------
 
 describe('/prompt list last result', () => {
-  const bot = {} as Bot;
-  beforeAll(async () => {
-    bot.clock = new ManualClock(Date.now());
-    bot.tb = await startTestBot({ clock: bot.clock });
-  });
-  afterAll(async () => {
-    expect(bot.tb.discord.serverErrors).toEqual([]);
-    expect(bot.tb.logs().filter((l) => Number(l.level) >= 50)).toEqual([]);
-    await bot.tb.stop();
-  });
+  const bot = useCleanBot();
 
   it('shows "channel no longer exists" when Discord answers Unknown Channel, and "not run yet" before a first run', async () => {
     const { discord } = bot.tb;

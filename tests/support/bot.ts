@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startBot, type RunningBot } from '../../src/bot.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Clock } from '../../src/schedule/clock.js';
+import { ManualClock } from '../../src/schedule/manual-clock.js';
 import { LocalDiscord } from './local-discord/index.js';
 import { memoryLogger } from './log.js';
 import { tempDir } from './temp.js';
@@ -57,4 +59,23 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     },
   };
   return handle;
+}
+
+/**
+ * A bot with a ManualClock for one describe block, started before its tests and
+ * stopped after them, failing the block if the local Discord saw a malformed
+ * request or the bot logged an error.
+ */
+export function useCleanBot(options: Omit<TestBotOptions, 'clock'> = {}): { tb: TestBot; clock: ManualClock } {
+  const holder = {} as { tb: TestBot; clock: ManualClock };
+  beforeAll(async () => {
+    holder.clock = new ManualClock(Date.now());
+    holder.tb = await startTestBot({ ...options, clock: holder.clock });
+  });
+  afterAll(async () => {
+    expect(holder.tb.discord.serverErrors).toEqual([]);
+    expect(holder.tb.logs().filter((l) => Number(l['level']) >= 50)).toEqual([]);
+    await holder.tb.stop();
+  });
+  return holder;
 }
