@@ -61,7 +61,7 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
 
   const applicationId = config.DISCORD_APPLICATION_ID ?? readyClient.application.id;
-  await syncCommands(client.rest, store, commands.map((c) => c.data), { applicationId, guildId: config.DISCORD_GUILD_ID }, log);
+  await syncCommands(client.rest, store, commands.map((c) => c.data), { applicationId, guildId: config.DISCORD_GUILD_ID, api: config.DISCORD_API_URL }, log);
   await scheduler.start();
   log.info({ user: readyClient.user.tag, guilds: client.guilds.cache.size, ms: Math.round(performance.now() - started) }, 'ready');
 

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalDiscord, LocalDiscordError } from './support/local-discord/index.js';
 import { startTestBot, type TestBot } from './support/bot.js';
+import { join } from 'node:path';
+import { startBot } from '../src/bot.js';
+import { loadConfig } from '../src/config.js';
+import { silentLogger } from './support/log.js';
+import { tempDir } from './support/temp.js';
 
 const EPHEMERAL = 64;
 type Embed = { title?: string; description?: string; fields?: Array<{ name: string; value: string }> };
@@ -22,6 +27,25 @@ describe('start-up and command registration', () => {
       expect(discord.unknownRoutes).toEqual([]);
     } finally {
       await bot.stop();
+    }
+  });
+
+  it('registers again when the same storage is pointed at another Discord-compatible server', async () => {
+    const first = await LocalDiscord.start();
+    const second = await LocalDiscord.start({ token: first.token });
+    const tmp = tempDir();
+    const env = (discord: LocalDiscord) =>
+      loadConfig({ DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, STORAGE_URL: `sqlite://${join(tmp.dir, 'bot.sqlite')}`, LOG_LEVEL: 'silent' });
+    try {
+      await (await startBot({ config: env(first), log: silentLogger() })).stop();
+      await (await startBot({ config: env(second), log: silentLogger() })).stop();
+      expect(first.commandPuts).toBe(1);
+      expect(second.commandPuts).toBe(1);
+      expect(second.commands().length).toBe(6);
+    } finally {
+      await first.stop();
+      await second.stop();
+      tmp.cleanup();
     }
   });
 

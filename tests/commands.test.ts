@@ -66,5 +66,6 @@ describe('command registry', () => {
     changed[0]!.description = `${changed[0]!.description}!`;
     expect(commandsHash(changed, target)).not.toBe(base);
     expect(commandsHash(definitions, { ...target, guildId: '100000000000000002' })).not.toBe(base);
+    expect(commandsHash(definitions, { ...target, api: 'http://127.0.0.1:9/api' })).not.toBe(base);
   });
 });

@@ -6,6 +6,8 @@ import type { Store } from '../../storage.js';
 export interface SyncTarget {
   applicationId: string;
   guildId?: string | undefined;
+  /** The API the commands went to, so pointing the bot at another server registers them there. */
+  api?: string | undefined;
 }
 
 /** A stable hash of the definitions and where they go; key order does not matter. */
