@@ -32,7 +32,7 @@ describe('start-up and command registration', () => {
 
   it('registers again when the same storage is pointed at another Discord-compatible server', async () => {
     const first = await LocalDiscord.start();
-    const second = await LocalDiscord.start({ token: first.token });
+    const second = await LocalDiscord.start({ token: first.token, applicationId: first.applicationId });
     const tmp = tempDir();
     const env = (discord: LocalDiscord) =>
       loadConfig({ DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, STORAGE_URL: `sqlite://${join(tmp.dir, 'bot.sqlite')}`, LOG_LEVEL: 'silent' });
