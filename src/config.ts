@@ -1,16 +1,9 @@
 import { z } from 'zod';
 import { DEFAULT_CONTENT_DIR } from './content/paths.js';
+import { plural } from './render/text.js';
+import { canonicalTimeZone } from './schedule/zoned.js';
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
-
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const schema = z.object({
   DISCORD_TOKEN: z.string({ error: 'is not set: copy the bot token from the Discord developer portal (your application → Bot → Reset Token) into .env' }).min(1),
@@ -23,7 +16,11 @@ const schema = z.object({
     .default('sqlite://data/bot.sqlite'),
   CONTENT_DIR: z.string().min(1).default(DEFAULT_CONTENT_DIR),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
-  DEFAULT_TIMEZONE: z.string().refine(isTimeZone, 'is not a known IANA time zone (for example Europe/Berlin or America/New_York)').default('UTC'),
+  DEFAULT_TIMEZONE: z
+    .string()
+    .refine((name) => canonicalTimeZone(name) !== null, 'is not a known IANA time zone (for example Europe/Berlin or America/New_York)')
+    .transform((name) => canonicalTimeZone(name)!)
+    .default('UTC'),
   EXCERPT_COOLDOWN_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int('must be a whole number of seconds').min(0).max(3600).default(5),
   PROMPT_GRACE_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).min(0).max(24 * 60).default(10),
 });
@@ -33,7 +30,7 @@ export type Config = z.infer<typeof schema>;
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(readonly problems: string[]) {
-    super(`The configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`The configuration has ${plural(problems.length, 'problem')}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 

@@ -43,6 +43,10 @@ describe('configuration', () => {
     expect(problems.join('\n')).toMatch(/DISCORD_API_URL must be a URL/);
   });
 
+  it('checks DEFAULT_TIMEZONE as schedules do, keeping its canonical spelling', () => {
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, DEFAULT_TIMEZONE: 'europe/berlin' }).DEFAULT_TIMEZONE).toBe('Europe/Berlin');
+  });
+
   it('treats empty values as unset, the way a copied .env.example leaves them', () => {
     const config = loadConfig({ DISCORD_TOKEN: TOKEN, DISCORD_GUILD_ID: '', DEFAULT_TIMEZONE: '  ' });
     expect(config.DISCORD_GUILD_ID).toBeUndefined();

@@ -3,6 +3,7 @@ import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, Messag
 import { UserError } from '../errors.js';
 import { talliesToCsv } from '../quiz/csv.js';
 import { listTallies, resetTallies } from '../quiz/tallies.js';
+import { plural } from '../render/text.js';
 import { guildCommand } from './lib/definition.js';
 import type { Command, ComponentHandler } from './lib/types.js';
 
@@ -30,7 +31,7 @@ export const quizAdmin: Command = {
       const day = new Date(ctx.clock.now()).toISOString().slice(0, 10);
       // The byte-order mark makes spreadsheet programs read non-ASCII names correctly.
       const file = new AttachmentBuilder(Buffer.from(`\uFEFF${talliesToCsv(tallies)}`, 'utf8'), { name: `quiz-tallies-${day}.csv` });
-      await interaction.reply({ content: `Quiz tallies of ${tallies.length} ${tallies.length === 1 ? 'person' : 'people'}.`, files: [file], flags: MessageFlags.Ephemeral });
+      await interaction.reply({ content: `Quiz tallies of ${plural(tallies.length, 'person', 'people')}.`, files: [file], flags: MessageFlags.Ephemeral });
       return;
     }
     if (tallies.length === 0) throw new UserError('There are no tallies to reset in this server.');
@@ -42,7 +43,7 @@ export const quizAdmin: Command = {
       new ButtonBuilder().setCustomId('admin:cancel').setLabel('Cancel').setStyle(ButtonStyle.Secondary),
     );
     await interaction.reply({
-      content: `This clears the quiz tallies of ${tallies.length} ${tallies.length === 1 ? 'person' : 'people'} in this server. It cannot be undone; consider \`/quiz-admin export\` first. Confirm ${time(new Date(expires), TimestampStyles.RelativeTime)}.`,
+      content: `This clears the quiz tallies of ${plural(tallies.length, 'person', 'people')} in this server. It cannot be undone; consider \`/quiz-admin export\` first. Confirm ${time(new Date(expires), TimestampStyles.RelativeTime)}.`,
       components: [row],
       flags: MessageFlags.Ephemeral,
     });
@@ -69,6 +70,6 @@ export const quizAdminButtons: ComponentHandler = {
     if (!fresh) throw new UserError('This confirmation was already used or replaced by a newer one. Run `/quiz-admin reset` again if needed.');
     const cleared = await resetTallies(ctx.store, interaction.guildId);
     ctx.log.info({ cleared }, 'quiz tallies reset');
-    await interaction.update({ content: `Cleared the quiz tallies of ${cleared} ${cleared === 1 ? 'person' : 'people'}.`, components: [] });
+    await interaction.update({ content: `Cleared the quiz tallies of ${plural(cleared, 'person', 'people')}.`, components: [] });
   },
 };

@@ -7,7 +7,7 @@ import { nextPracticeQuestion, recordPracticeAnswer } from '../quiz/practice.js'
 import { renderTallySummary, summariseTally } from '../quiz/summary.js';
 import { getTally, listTallies } from '../quiz/tallies.js';
 import { renderPracticeFeedback, renderPracticeQuestion } from '../render/quiz.js';
-import { fit } from '../render/text.js';
+import { fit, plural } from '../render/text.js';
 import { guildCommand } from './lib/definition.js';
 import type { Command, ComponentHandler } from './lib/types.js';
 
@@ -88,7 +88,7 @@ export const quiz: Command = {
       const embed = new EmbedBuilder()
         .setTitle('Leaderboard: correct answers')
         .setDescription(fit(renderLeaderboard(board), 4096))
-        .setFooter({ text: `${board.total} ${board.total === 1 ? 'person has' : 'people have'} answered · ties go to accuracy, then to who got there first` });
+        .setFooter({ text: `${plural(board.total, 'person has', 'people have')} answered · ties go to accuracy, then to who got there first` });
       await interaction.reply({ embeds: [embed], allowedMentions: { parse: [] } });
     } else {
       throw new UserError('That quiz subcommand is not known.');

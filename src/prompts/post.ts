@@ -1,4 +1,4 @@
-import { EmbedBuilder, PermissionFlagsBits, type Client, type GuildTextBasedChannel, type PermissionResolvable } from 'discord.js';
+import { EmbedBuilder, PermissionFlagsBits, type Client, type GuildTextBasedChannel } from 'discord.js';
 import type { Prompt } from '../content/schema.js';
 import type { Content } from '../content/types.js';
 import { UserError } from '../errors.js';
@@ -8,14 +8,13 @@ import type { Schedule } from '../schedule/types.js';
 import type { Store } from '../storage.js';
 
 /** What the bot needs in a channel to post a prompt and open its thread. */
-export const PROMPT_PERMISSIONS: PermissionResolvable[] = [
-  PermissionFlagsBits.ViewChannel,
-  PermissionFlagsBits.SendMessages,
-  PermissionFlagsBits.EmbedLinks,
-  PermissionFlagsBits.CreatePublicThreads,
-  PermissionFlagsBits.SendMessagesInThreads,
+const PROMPT_PERMISSIONS: Array<[bigint, string]> = [
+  [PermissionFlagsBits.ViewChannel, 'View Channel'],
+  [PermissionFlagsBits.SendMessages, 'Send Messages'],
+  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
+  [PermissionFlagsBits.CreatePublicThreads, 'Create Public Threads'],
+  [PermissionFlagsBits.SendMessagesInThreads, 'Send Messages in Threads'],
 ];
-const PERMISSION_NAMES = ['View Channel', 'Send Messages', 'Embed Links', 'Create Public Threads', 'Send Messages in Threads'];
 
 // Discord answers this when a thread already exists on the message (a repeated nonce returned the old one).
 const THREAD_ALREADY_CREATED = 160004;
@@ -33,7 +32,7 @@ export function renderPrompt(prompt: Prompt) {
 export async function assertCanPost(channel: GuildTextBasedChannel): Promise<void> {
   const me = channel.guild.members.me ?? (await channel.guild.members.fetchMe());
   const permissions = channel.permissionsFor(me);
-  const missing = PROMPT_PERMISSIONS.map((p, i) => (permissions.has(p) ? null : PERMISSION_NAMES[i])).filter(Boolean);
+  const missing = PROMPT_PERMISSIONS.filter(([flag]) => !permissions.has(flag)).map(([, name]) => name);
   if (missing.length) throw new UserError(`I cannot post prompts in <#${channel.id}>: I am missing ${missing.join(', ')} there. Grant them or pick another channel.`);
 }
 

@@ -2,6 +2,7 @@ import { PermissionFlagsBits, type ChatInputCommandInteraction, type GuildTextBa
 import type { Content } from '../content/types.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { plural } from '../render/text.js';
 import { renderRoundQuestion, renderRoundReveal, renderRoundSummary } from '../render/quiz.js';
 import type { Clock, TimerHandle } from '../schedule/clock.js';
 import type { Store } from '../storage.js';
@@ -46,11 +47,9 @@ export class QuizRunner {
     if (!interaction.appPermissions.has(NEEDED)) {
       throw new UserError(`I need View Channel, Send Messages and Embed Links in <#${channel.id}> to run a round here.`);
     }
-    const running = this.rounds.inChannel(channel.id);
-    if (running) throw new UserError(`A round is already running in <#${running.channelId}>: finish it or use /quiz stop.`);
     const recent = await getSeen(this.deps.store, channel.id);
     const bank = this.deps.content.questions({ category: request.category, difficulty: request.difficulty });
-    const questions = pickQuestions(bank, { count: request.count, recent, category: request.category, difficulty: request.difficulty });
+    const questions = pickQuestions(bank, { count: request.count, recent });
     if (questions.length === 0) throw new UserError('No questions match that category and difficulty. Try a wider choice.');
 
     const round = this.rounds.start({
@@ -65,7 +64,7 @@ export class QuizRunner {
     const fewer = questions.length < request.count ? ` (only ${questions.length} match your choice)` : '';
     try {
       await interaction.reply({
-        content: `Quiz round: ${questions.length} question${questions.length === 1 ? '' : 's'}${fewer}, ${request.seconds} seconds each. Click a letter to lock in your answer; answers are revealed when time is up.`,
+        content: `Quiz round: ${plural(questions.length, 'question')}${fewer}, ${request.seconds} seconds each. Click a letter to lock in your answer; answers are revealed when time is up.`,
         allowedMentions: { parse: [] },
       });
     } catch (error) {

@@ -3,7 +3,7 @@ import { CATEGORY_LABELS, type Question } from '../content/schema.js';
 import type { Content } from '../content/types.js';
 import { encodeCustomId } from '../quiz/custom-id.js';
 import type { Reveal, RoundScore } from '../quiz/round.js';
-import { blockQuote, fit } from './text.js';
+import { blockQuote, fit, plural } from './text.js';
 
 export const LETTERS = ['A', 'B', 'C', 'D', 'E'] as const;
 export const letter = (i: number) => LETTERS[i] ?? '?';
@@ -18,7 +18,7 @@ function optionLines(question: Question, counts?: readonly number[]): string {
   return question.options
     .map((o, i) => {
       const mark = counts ? (o.correct ? ' ✅' : '') : '';
-      const picks = counts ? ` — ${counts[i] ?? 0} pick${counts[i] === 1 ? '' : 's'}` : '';
+      const picks = counts ? ` — ${plural(counts[i] ?? 0, 'pick')}` : '';
       return `**${letter(i)}.** ${o.text}${mark}${picks}`;
     })
     .join('\n');
@@ -62,7 +62,7 @@ export function renderRoundReveal(content: Content, roundId: string, reveal: Rev
       { name: 'Why', value: fit(question.explanation, 1024) },
       { name: 'From the article', value: fit(citation(question, content), 1024) },
     )
-    .setFooter({ text: `${answered} answer${answered === 1 ? '' : 's'}` });
+    .setFooter({ text: plural(answered, 'answer') });
   const id = (option: number) => encodeCustomId({ kind: 'quiz-answer', roundId, question: position.index, option });
   return { embeds: [embed], components: letterButtons(question, id, true), allowedMentions: { parse: [] } };
 }

@@ -1,8 +1,9 @@
 import type { Claim, ParagraphAttribution, Source } from '../content/schema.js';
 
+const checkable = (source: Source) => `${source.named ? 'named' : 'unnamed'}, ${source.linked ? 'linked' : 'not linked'}`;
+
 export function describeSource(source: Source): string {
-  const flags = [source.named ? 'named' : 'unnamed', source.linked ? 'linked' : 'not linked'];
-  return `${source.name} (${flags.join(', ')} ${source.kind})`;
+  return `${source.name} (${checkable(source)} ${source.kind})`;
 }
 
 /** "attributed to X, via A → B" or "author's own assertion, no source given". */
@@ -11,8 +12,7 @@ export function describeClaim(claim: Claim): string {
   const speaker = claim.chain[claim.chain.length - 1]!;
   const via = claim.chain.slice(0, -1);
   const hops = via.length ? `, via ${via.map((s) => s.name).join(' → ')}` : '';
-  const flags = [speaker.named ? 'named' : 'unnamed', speaker.linked ? 'linked' : 'not linked'].join(', ');
-  return `attributed to ${speaker.name} (${flags})${hops}`;
+  return `attributed to ${speaker.name} (${checkable(speaker)})${hops}`;
 }
 
 /** The sourcing note shown under an excerpt, one line per claim. */

@@ -22,3 +22,8 @@ export function blockQuote(text: string): string {
 export function preview(text: string, max = 80): string {
   return fit(text.replace(/\s+/g, ' '), max);
 }
+
+/** "1 person", "3 people": a count with the word that fits it. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
