@@ -73,8 +73,10 @@ describe('a broken content pack is rejected with a specific message', () => {
 
   it('reports a question quote that is not in any cited paragraph', async () => {
     await expectOnly((f) => {
-      question(f, 0).quotes = [f.article.sections[0]!.paragraphs[2]!.text]; // ¶3's text, but chain-01 cites only ¶2
-      question(f, 1).quotes = ['Breitbart said so.']; // chain-02 cites ¶2 and ¶3
+      question(f, 0).cites = [2];
+      question(f, 0).quotes = [f.article.sections[0]!.paragraphs[2]!.text]; // ¶3's text, but the question cites only ¶2
+      question(f, 1).cites = [2, 3];
+      question(f, 1).quotes = ['Breitbart said so.']; // in neither ¶2 nor ¶3
     }, 'questions.json: questions[0].quotes[0]: not found in ¶2', 'questions.json: questions[1].quotes[0]: not found in ¶2 or ¶3');
   });
 
@@ -88,7 +90,7 @@ describe('a broken content pack is rejected with a specific message', () => {
   it('reports citations of paragraphs that do not exist', async () => {
     await expectOnly(
       (f) => {
-        question(f, 0).cites.push(16);
+        question(f, 0).cites = [2, 16];
         f.prompts.prompts[0]!.cites = [99];
       },
       'questions.json: questions[0].cites[1]: no ¶16 in the article (it has ¶1–15)',
@@ -103,11 +105,17 @@ describe('a broken content pack is rejected with a specific message', () => {
     );
   });
 
-  it('reports a subheading missing after the first section', async () => {
-    await expectOnly(
-      (f) => (f.article.sections[2]!.heading = null),
-      'article.json: sections[2].heading: only the first section may have no heading',
-    );
+  it('reports a subheading missing after the first section, and each question that asks about it', async () => {
+    let asking: string[] = [];
+    const dir = await brokenPack((f) => {
+      const heading = f.article.sections[2]!.heading!;
+      f.article.sections[2]!.heading = null;
+      asking = f.questions.questions.flatMap((q, i) => (q.headings ?? []).map((h, j) => (h === heading ? `questions.json: questions[${i}].headings[${j}]: no subheading “${heading}” in the article` : '')).filter(Boolean));
+    });
+    expect(asking.length).toBeGreaterThan(0);
+    const problems = await problemsIn(dir);
+    expect(problems[0]).toBe('article.json: sections[2].heading: only the first section may have no heading');
+    expect(problems).toEqual(expect.arrayContaining(asking));
   });
 
   it('reports a paragraph given two attribution entries', async () => {
@@ -147,7 +155,7 @@ describe('a broken content pack is rejected with a specific message', () => {
   it('reports a question without exactly one correct option', async () => {
     await expectOnly(
       (f) => {
-        for (const o of question(f, 0).options) o.correct = false;
+        for (const o of question(f, 0).options) Object.assign(o, { correct: false, why: o.why ?? 'Feedback.' });
         for (const o of question(f, 1).options) o.correct = true;
       },
       'questions.json: questions[0].options: 0 options are marked correct; exactly one must be',
@@ -181,7 +189,7 @@ describe('a broken content pack is rejected with a specific message', () => {
 
   it('reports an explanation and quotes too long for an embed field', async () => {
     await expectOnly(
-      (f) => (question(f, 0).explanation = 'Because. '.repeat(100)),
+      (f) => (question(f, 0).explanation = 'Because. '.repeat(120)),
       /^questions\.json: questions\[0\]\.explanation: explanation and quotes render to \d+ characters; an embed field allows 1024$/,
     );
   });
@@ -221,7 +229,7 @@ describe('the content:check CLI', () => {
     spawnSync('npx', ['tsx', 'src/content/check.ts', dir], { cwd: repoRoot, encoding: 'utf8' });
 
   it('exits 1 and prints the problems for a broken pack', async () => {
-    const dir = await brokenPack((f) => (question(f, 0).quotes = ['Nobody said this.']));
+    const dir = await brokenPack((f) => Object.assign(question(f, 0), { cites: [2], quotes: ['Nobody said this.'] }));
     const run = check(dir);
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe('questions.json: questions[0].quotes[0]: not found in ¶2');
@@ -230,6 +238,8 @@ describe('the content:check CLI', () => {
   it('exits 0 with a summary for the bundled pack', () => {
     const run = check(DEFAULT_CONTENT_DIR);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^Content pack OK: .+ \(15 paragraphs, \d+ questions, \d+ prompts\)\n$/);
+    // The bank's figures first, passing or not, then the verdict.
+    expect(run.stdout).toMatch(/^Question bank: \d+ questions\n/);
+    expect(run.stdout).toMatch(/\n  Bank rules: passed\nContent pack OK: .+ \(15 paragraphs, \d+ questions, \d+ prompts\)\n$/);
   });
 });

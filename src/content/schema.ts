@@ -21,7 +21,7 @@ export const CATEGORY_LABELS: Record<Category, string> = {
   verification: 'Verification moves',
 };
 
-const id = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lower-case letters, digits and dashes');
+const id = z.string().max(40).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lower-case letters, digits and dashes');
 const paragraphNumber = z.number().int().min(1);
 
 export const paragraphSchema = z.object({ n: paragraphNumber, text: z.string().min(1) }).strict();
@@ -92,7 +92,25 @@ export const attributionSchema = z
   })
   .strict();
 
-export const optionSchema = z.object({ text: z.string().min(1), correct: z.boolean() }).strict();
+/**
+ * An option's id is its identity: buttons, reveals and tallies refer to it, never
+ * to its position, because options are shuffled at every presentation.
+ */
+const optionId = z.string().max(20).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lower-case letters, digits and dashes');
+
+export const optionSchema = z
+  .object({
+    id: optionId,
+    text: z.string().min(1),
+    correct: z.boolean(),
+    /** What choosing this option overlooks; required on every wrong option, shown to whoever picks it. */
+    why: z.string().min(1).max(300).optional(),
+  })
+  .strict()
+  .refine((o) => o.correct || o.why !== undefined, { message: 'a wrong option needs a "why": what choosing it overlooks', path: ['why'] });
+
+/** Whose claims or choices a question scrutinises: the bank should not audit one side only. */
+export const EXAMINES = ['author', 'outlets', 'quoted'] as const;
 
 export const questionSchema = z
   .object({
@@ -102,8 +120,14 @@ export const questionSchema = z
     prompt: z.string().min(1),
     options: z.array(optionSchema).min(2).max(5),
     cites: z.array(paragraphNumber).min(1),
+    /** Subheadings the question asks about (exact text); quotes may come from them too. */
+    headings: z.array(z.string().min(1)).optional(),
     quotes: z.array(z.string().min(1)).min(1),
     explanation: z.string().min(1),
+    /** Whose claim the question checks: the author's, the relayed outlets', or the quoted speakers'. */
+    examines: z.enum(EXAMINES).optional(),
+    /** True when the right answer credits something the text provides, or finds a sceptical option goes too far. */
+    credits: z.boolean().optional(),
   })
   .strict();
 
@@ -126,4 +150,5 @@ export type LoadedTerm = z.infer<typeof loadedTermSchema>;
 export type AttributionFile = z.infer<typeof attributionSchema>;
 export type ParagraphAttribution = AttributionFile['paragraphs'][number];
 export type Question = z.infer<typeof questionSchema>;
+export type Option = z.infer<typeof optionSchema>;
 export type Prompt = z.infer<typeof promptSchema>;

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { bankCoverage, type Coverage } from './coverage.js';
+import { assessBank, type ValidityReport } from './validity.js';
 import {
   articleSchema,
   attributionSchema,
@@ -93,7 +95,12 @@ const pilcrows = (ns: readonly number[]): string => {
   return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? '');
 };
 
-function checkArticle(article: ArticleFile, problems: Problem[]): Map<number, string> {
+interface ArticleTexts {
+  paragraphs: Map<number, string>;
+  headings: string[];
+}
+
+function checkArticle(article: ArticleFile, problems: Problem[]): ArticleTexts {
   const file = 'article.json';
   const texts = new Map<number, string>();
   article.sections.forEach((section, s) => {
@@ -112,7 +119,8 @@ function checkArticle(article: ArticleFile, problems: Problem[]): Map<number, st
       texts.set(expected, p.text);
     });
   });
-  return texts;
+  const headings = article.sections.flatMap((s) => (s.heading === null ? [] : [s.heading]));
+  return { paragraphs: texts, headings };
 }
 
 function checkCites(file: string, path: string, cites: readonly number[], texts: Map<number, string>, problems: Problem[]): void {
@@ -157,14 +165,18 @@ function checkAttribution(attribution: AttributionFile, texts: Map<number, strin
   checkUniqueIds(file, claims, problems);
 }
 
-function checkQuestion(q: Question, path: string, texts: Map<number, string> | undefined, problems: Problem[]): void {
+function checkQuestion(q: Question, path: string, article: ArticleTexts | undefined, problems: Problem[]): void {
   const file = 'questions.json';
   const correct = q.options.filter((o) => o.correct).length;
   if (correct !== 1) {
     problems.push({ file, path: `${path}.options`, message: `${correct} options are marked correct; exactly one must be` });
   }
   const seen = new Map<string, number>();
+  const ids = new Map<string, number>();
   q.options.forEach((o, i) => {
+    const firstId = ids.get(o.id);
+    if (firstId !== undefined) problems.push({ file, path: `${path}.options[${i}].id`, message: `same id "${o.id}" as options[${firstId}]` });
+    else ids.set(o.id, i);
     const key = o.text.trim().replace(/\s+/g, ' ').toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) problems.push({ file, path: `${path}.options[${i}].text`, message: `same text as options[${first}]` });
@@ -181,18 +193,33 @@ function checkQuestion(q: Question, path: string, texts: Map<number, string> | u
   if (field > LIMITS.embedField) {
     problems.push({ file, path: `${path}.explanation`, message: `explanation and quotes render to ${field} characters; an embed field allows ${LIMITS.embedField}` });
   }
-  if (!texts) return;
+  if (!article) return;
+  const texts = article.paragraphs;
   checkCites(file, `${path}.cites`, q.cites, texts, problems);
+  const headings = (q.headings ?? []).filter((h, i) => {
+    const known = article.headings.includes(h);
+    if (!known) problems.push({ file, path: `${path}.headings[${i}]`, message: `no subheading “${h}” in the article` });
+    return known;
+  });
   const cited = q.cites.filter((n) => texts.has(n));
+  const sources = [...cited.map((n) => texts.get(n)!), ...headings];
   q.quotes.forEach((quote, i) => {
-    if (cited.length > 0 && !cited.some((n) => texts.get(n)?.includes(quote))) {
-      problems.push({ file, path: `${path}.quotes[${i}]`, message: `not found in ${pilcrows(cited)}` });
+    if (cited.length > 0 && !sources.some((text) => text.includes(quote))) {
+      const where = headings.length ? `${pilcrows(cited)} or the cited headings` : pilcrows(cited);
+      problems.push({ file, path: `${path}.quotes[${i}]`, message: `not found in ${where}` });
     }
   });
 }
 
 /** Parses and checks the four files of a pack; `pack` is set only when there are no problems. */
-export function parsePack(raw: RawPack): { pack: Pack | undefined; problems: Problem[] } {
+export interface PackCheck {
+  pack: Pack | undefined;
+  problems: Problem[];
+  /** The bank's validity figures, when questions.json parsed. */
+  validity?: { report: ValidityReport; coverage: Coverage } | undefined;
+}
+
+export function parsePack(raw: RawPack): PackCheck {
   const problems: Problem[] = [];
   const article = parseFile('article.json', raw['article.json'], problems) as Pack['article'] | undefined;
   const attribution = parseFile('attribution.json', raw['attribution.json'], problems) as Pack['attribution'] | undefined;
@@ -200,11 +227,18 @@ export function parsePack(raw: RawPack): { pack: Pack | undefined; problems: Pro
   const prompts = parseFile('prompts.json', raw['prompts.json'], problems) as Pack['prompts'] | undefined;
 
   // Cross-file checks need the paragraphs; without a readable article they would only add noise.
-  const texts = article ? checkArticle(article, problems) : undefined;
+  const checked = article ? checkArticle(article, problems) : undefined;
+  const texts = checked?.paragraphs;
   if (attribution && texts) checkAttribution(attribution, texts, problems);
+  let validity: PackCheck['validity'];
   if (questions) {
-    questions.questions.forEach((q, i) => checkQuestion(q, `questions[${i}]`, texts, problems));
+    questions.questions.forEach((q, i) => checkQuestion(q, `questions[${i}]`, checked, problems));
     checkUniqueIds('questions.json', questions.questions.map((q, i) => ({ id: q.id, path: `questions[${i}]` })), problems);
+    // The bank is judged as a guesser sees it; a bank a guesser wins measures nothing, so it fails the pack.
+    const report = assessBank(questions.questions);
+    const coverage = bankCoverage(questions.questions, [...(texts?.keys() ?? [])], checked?.headings ?? []);
+    for (const failure of report.failures) problems.push({ file: 'questions.json', path: '', message: `validity: ${failure}` });
+    validity = { report, coverage };
   }
   if (prompts) {
     prompts.prompts.forEach((p, i) => {
@@ -216,7 +250,7 @@ export function parsePack(raw: RawPack): { pack: Pack | undefined; problems: Pro
     checkUniqueIds('prompts.json', prompts.prompts.map((p, i) => ({ id: p.id, path: `prompts[${i}]` })), problems);
   }
   const ok = problems.length === 0 && article && attribution && questions && prompts;
-  return { pack: ok ? { article, attribution, questions, prompts } : undefined, problems };
+  return { pack: ok ? { article, attribution, questions, prompts } : undefined, problems, validity };
 }
 
 export function validatePack(raw: RawPack): Problem[] {
