@@ -1,5 +1,6 @@
 import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
-import type { Command, ComponentHandler } from './commands/lib/types.js';
+import type { Command } from './commands/lib/types.js';
+import type { ComponentHandler } from './components/lib/types.js';
 import type { Context } from './context.js';
 import { UserError } from './errors.js';
 import type { Logger } from './logger.js';

@@ -166,8 +166,8 @@ describe('reading commands', () => {
     const reply = await discord.runCommand({ user: discord.member, channelId: discord.channels.general.id, name: 'sources' }).reply();
     const tree = embedsOf(reply)[0]?.description ?? '';
     expect(tree.startsWith('```')).toBe(true);
-    expect(tree).toMatch(/The article \(no byline, outlet or date given\)/);
-    expect(tree).toMatch(/├─ Breitbart \(named, not linked outlet\)[^\n]*\n│  └─ Global Times[^\n]*\n│     └─ “Chinese experts” \(unnamed/);
+    expect(tree).toMatch(/The article \(this copy gives no byline, outlet or date\)/);
+    expect(tree).toMatch(/├─ Breitbart \(outlet, named, no link in this copy\)[^\n]*\n│  └─ Global Times[^\n]*\n│     └─ “Chinese experts” \(group, unnamed/);
     expect(tree).toMatch(/The author's own assertions, no source given: .*¶5/);
   });
 

@@ -90,17 +90,16 @@ describe('forged and malformed interactions', () => {
     const channelId = discord.channels.quiz.id;
     await discord.runCommand({ user: discord.moderator, channelId, name: 'quiz', subcommand: 'start', options: { questions: 1, seconds: 60 } }).response();
     const question = await discord.waitForMessage(channelId, (m) => buttons(m).some((b) => b.custom_id.startsWith('quiz:a:')));
-    const [, , roundId] = buttons(question)[0]!.custom_id.split(':');
-    const optionCount = buttons(question).length;
+    const [, , roundId, , firstOption] = buttons(question)[0]!.custom_id.split(':');
     const forge = (customId: string) => discord.dispatchRaw({ t: 'INTERACTION_CREATE', d: componentPayload(discord.member, question, customId) });
 
-    await expectPrivateRefusal(forge('quiz:a:NoSuchRound1:0:0'), /round is over/);
-    // A letter the question does not have (valid shape, beyond its options).
-    if (optionCount < 5) await expectPrivateRefusal(forge(`quiz:a:${roundId}:0:${optionCount}`), /does not belong to the current question/);
-    // A question of the round that is not the open one.
-    await expectPrivateRefusal(forge(`quiz:a:${roundId}:7:0`), /does not belong to the current question|closed/);
-    // Shapes the decoder rejects: huge, negative, exponent, extra parts, bad round id.
-    for (const bad of [`quiz:a:${roundId}:0:99`, `quiz:a:${roundId}:0:-1`, `quiz:a:${roundId}:0:1e0`, `quiz:a:${roundId}:0:0:0`, 'quiz:a:../../x:0:0', `quiz:a:${roundId}:999999999999:0`]) {
+    await expectPrivateRefusal(forge(`quiz:a:NoSuchRound1:0:${firstOption}`), /round is over/);
+    // An option id the question does not have (a valid shape).
+    await expectPrivateRefusal(forge(`quiz:a:${roundId}:0:no-such-option`), /does not belong to the current question/);
+    // A later question of the round, not yet open.
+    await expectPrivateRefusal(forge(`quiz:a:${roundId}:7:${firstOption}`), /does not belong to the current question/);
+    // Shapes the decoder rejects: a position instead of an id, upper case, extra parts, bad round id, a huge index.
+    for (const bad of [`quiz:a:${roundId}:0:Option`, `quiz:a:${roundId}:0:a_b`, `quiz:a:${roundId}:0:${firstOption}:0`, `quiz:a:../../x:0:${firstOption}`, `quiz:a:${roundId}:999999999999:${firstOption}`]) {
       await expectPrivateRefusal(forge(bad), /no longer active/);
     }
     // None of that counted: member has no tally, and a real click still works once.

@@ -8,7 +8,7 @@ import type { Question } from '../src/content/schema.js';
 import { getTally, listTallies, type Tally } from '../src/quiz/tallies.js';
 import { ManualClock } from '../src/schedule/manual-clock.js';
 import type { Store } from '../src/storage.js';
-import { EPHEMERAL, embedOf, buttonsOf, isRevealed, correctIndex, questionOf as questionIn } from './support/messages.js';
+import { EPHEMERAL, embedOf, buttonsOf, isRevealed, correctIndex, questionOf as questionIn, shownOptions } from './support/messages.js';
 import { startTestBot, type TestBot } from './support/bot.js';
 import type { MessageRecord, UserRecord } from './support/local-discord/index.js';
 import { messageJson } from './support/local-discord/payloads.js';
@@ -95,7 +95,7 @@ describe('answering a round question', () => {
     const ch = freshChannel('double');
     const q = await startRound(ch, { questions: 1 });
     const user = d().addUser({ username: 'double-clicker' });
-    const right = correctIndex(questionOf(q));
+    const right = correctIndex(questionOf(q), q);
     const wrong = (right + 1) % 4;
     // Both clicks leave before either is answered.
     const first = click(user, q, wrong);
@@ -134,7 +134,9 @@ describe('answering a round question', () => {
     const ch = freshChannel('reveal');
     const q = await startRound(ch, { questions: 1 });
     const question = questionOf(q);
-    const right = correctIndex(question);
+    const right = correctIndex(question, q);
+    const shown = shownOptions(question, q);
+    const letterIds = buttonsOf(q).map((b) => b.custom_id);
     await click(d().member, q, right).reply();
     await click(d().member2, q, (right + 1) % 4).reply();
     await clock.advance(10_000);
@@ -142,17 +144,19 @@ describe('answering a round question', () => {
     const embed = embedOf(revealed);
     expect(embed.title).toMatch(/^Question 1 of 1 · .* · revealed$/);
     const field = (name: string) => embed.fields?.find((f) => f.name === name)?.value ?? '';
-    expect(field('Answer')).toBe(`**${LETTERS[right]}.** ${question.options[right]!.text}`);
+    expect(field('Answer')).toBe(`**${LETTERS[right]}.** ${shown[right]!.text}`);
     expect(field('Why')).toBe(question.explanation);
     const citation = field('From the article');
     expect(citation).toContain(`> ${question.quotes[0]!.slice(0, 80)}`);
     expect(citation).toMatch(new RegExp(`— ¶(${question.cites.join('|')})`));
-    const counts = question.options.map((_, i) => (i === right || i === (right + 1) % 4 ? 1 : 0));
+    const counts = shown.map((_, i) => (i === right || i === (right + 1) % 4 ? 1 : 0));
     expect(revealedCounts(revealed)).toEqual(counts);
-    expect(embed.description).toContain(`**${LETTERS[right]}.** ${question.options[right]!.text} ✅ — 1 pick`);
+    expect(embed.description).toContain(`**${LETTERS[right]}.** ${shown[right]!.text} ✅ — 1 pick`);
     expect(embed.footer?.text).toBe('2 answers');
-    expect(buttonsOf(revealed)).toHaveLength(4);
-    expect(buttonsOf(revealed).every((b) => b.disabled === true)).toBe(true);
+    // The letters stay, disabled, in the order the question showed them; "Why not mine?" is the one live button.
+    expect(buttonsOf(revealed).map((b) => b.label)).toEqual(['A', 'B', 'C', 'D', 'Why not mine?']);
+    expect(buttonsOf(revealed).slice(0, 4).map((b) => b.custom_id)).toEqual(letterIds);
+    expect(buttonsOf(revealed).map((b) => b.disabled === true)).toEqual([true, true, true, true, false]);
     // Discord does not let anyone click a disabled button.
     expect(() => click(d().member, revealed, 0)).toThrow(/disabled/);
     await waitForSummary(ch);
@@ -178,7 +182,7 @@ describe('answering a round question', () => {
     let m = await startRound(ch, { questions: 2 });
     for (let i = 0; i < 2; i++) {
       if (i > 0) m = await waitForQuestion(ch, i);
-      const right = correctIndex(questionOf(m));
+      const right = correctIndex(questionOf(m), m);
       await click(ann, m, right).reply(); // 2/2
       await click(ben, m, i === 0 ? right : (right + 1) % 4).reply(); // 1/2
       if (i === 1) await click(cat, m, (right + 1) % 4).reply(); // 0/1
@@ -228,7 +232,7 @@ describe('answering a round question', () => {
     const replies = await Promise.all(handles.map((h) => h.reply(15_000)));
     replies.forEach((r, i) => expect(r.content, users[i]!.username).toBe(`Locked in: ${LETTERS[i % 4]}`));
     const tallies = new Map((await listTallies(store(), guildId())).map((t) => [t.userId, t]));
-    const right = correctIndex(questionOf(q));
+    const right = correctIndex(questionOf(q), q);
     for (const [i, u] of users.entries()) {
       expect(tallies.get(u.id), u.username).toMatchObject({ answered: 1, correct: i % 4 === right ? 1 : 0, userName: u.username });
     }

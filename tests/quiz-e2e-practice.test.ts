@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Category, Question } from '../src/content/schema.js';
 import { getTally, recordAnswer } from '../src/quiz/tallies.js';
-import { EPHEMERAL, embedOf, buttonsOf, correctIndex, questionOf as questionIn } from './support/messages.js';
+import { EPHEMERAL, embedOf, buttonsOf, correctIndex, questionOf as questionIn, shownOptions } from './support/messages.js';
 import { startTestBot, type TestBot } from './support/bot.js';
 import type { MessageRecord, UserRecord } from './support/local-discord/index.js';
 import { messageJson } from './support/local-discord/payloads.js';
@@ -31,7 +31,7 @@ const letterButton = (m: MessageRecord, option: number) => buttonsOf(m).find((b)
 /** One practice question in `category`, answered right or wrong. */
 async function practiseOnce(user: UserRecord, category: Category, right: boolean): Promise<void> {
   const m = await practice(user, category).reply();
-  const c = correctIndex(questionOf(m));
+  const c = correctIndex(questionOf(m), m);
   await clickOn(user, m, letterButton(m, right ? c : (c + 1) % 4).custom_id).response();
 }
 
@@ -53,16 +53,22 @@ describe('/quiz practice', () => {
     const user = d().addUser({ username: 'prac-answer' });
     const m = await practice(user).reply();
     const q = questionOf(m);
-    const right = correctIndex(q);
+    const right = correctIndex(q, m);
     const wrong = (right + 1) % q.options.length;
+    const shown = shownOptions(q, m);
+    const letterIds = buttonsOf(m).map((b) => b.custom_id);
     const handle = clickOn(user, m, letterButton(m, wrong).custom_id);
     const response = await handle.response();
     expect(response.type).toBe(7); // the practice message itself is updated
     const updated = d().message(m.id)!;
     expect(updated.ephemeral).toBe(true);
     const fields = embedOf(updated).fields ?? [];
-    expect(fields[0]).toEqual({ name: `❌ You chose ${LETTERS[wrong]}; the answer is ${LETTERS[right]}`, value: `**${LETTERS[right]}.** ${q.options[right]!.text}` });
-    expect(fields.find((f) => f.name === 'Why')?.value).toBe(q.explanation);
+    expect(fields[0]).toEqual({ name: `❌ You chose ${LETTERS[wrong]}; the answer is ${LETTERS[right]}`, value: `**${LETTERS[right]}.** ${shown[right]!.text}` });
+    // The feedback of the option picked, then why the answer is right.
+    expect(fields[1]).toEqual({ name: `Why not ${LETTERS[wrong]}`, value: shown[wrong]!.why });
+    expect(fields.find((f) => f.name === `Why ${LETTERS[right]}`)?.value).toBe(q.explanation);
+    // The feedback keeps the order the question showed.
+    expect(buttonsOf(d().message(m.id)!).filter((b) => b.custom_id.startsWith('practice:a:')).map((b) => b.custom_id)).toEqual(letterIds);
     const citation = fields.find((f) => f.name === 'From the article')?.value ?? '';
     expect(citation).toContain(`> ${q.quotes[0]!.slice(0, 80)}`);
     expect(citation).toMatch(new RegExp(`— ¶(${q.cites.join('|')})`));
@@ -75,7 +81,7 @@ describe('/quiz practice', () => {
   it('a right answer says so', async () => {
     const user = d().addUser({ username: 'prac-right' });
     const m = await practice(user).reply();
-    const right = correctIndex(questionOf(m));
+    const right = correctIndex(questionOf(m), m);
     await clickOn(user, m, letterButton(m, right).custom_id).response();
     expect(embedOf(d().message(m.id)!).fields?.[0]?.name).toBe(`✅ Right: ${LETTERS[right]}`);
     expect(await getTally(store(), d().guild.id, user.id)).toMatchObject({ answered: 1, correct: 1, streak: 1 });
@@ -84,7 +90,7 @@ describe('/quiz practice', () => {
   it('two clicks on the same practice question count once; the second is refused privately', async () => {
     const user = d().addUser({ username: 'prac-double' });
     const m = await practice(user).reply();
-    const right = correctIndex(questionOf(m));
+    const right = correctIndex(questionOf(m), m);
     // Both clicks leave before the message is updated (as when someone double-clicks).
     const first = clickOn(user, m, letterButton(m, right).custom_id);
     const second = clickOn(user, m, letterButton(m, (right + 1) % 4).custom_id);
@@ -100,7 +106,7 @@ describe('/quiz practice', () => {
     const user = d().addUser({ username: 'prac-stale' });
     const m = await practice(user).reply();
     const stale = messageJson(d().state, m);
-    const right = correctIndex(questionOf(m));
+    const right = correctIndex(questionOf(m), m);
     await clickOn(user, m, letterButton(m, right).custom_id).response();
     const before = await getTally(store(), d().guild.id, user.id);
     const base = d().commandPayload({ user, channelId: channel(), name: 'quiz', subcommand: 'score' });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Question } from '../src/content/schema.js';
 import { ManualClock } from '../src/schedule/manual-clock.js';
-import { EPHEMERAL, type Embed, embedOf, buttonsOf, isRevealed, questionOf as questionIn } from './support/messages.js';
+import { EPHEMERAL, type Embed, embedOf, buttonsOf, correctIndex, isRevealed, questionOf as questionIn } from './support/messages.js';
 import { startTestBot, type TestBot } from './support/bot.js';
 import { LocalDiscordError, type MessageRecord, type UserRecord } from './support/local-discord/index.js';
 
@@ -196,10 +196,12 @@ describe('/quiz start', () => {
   it('the next round in a channel prefers questions the channel has not seen', async () => {
     const ch = freshChannel('unseen');
     const bank = bot.bot.services.content.questions({ category: 'source-chain' });
-    expect(bank.length).toBe(7);
-    await start(d().member, ch, { questions: 5, category: 'source-chain', seconds: 10 }).reply();
-    const firstRound = (await playThrough(ch, 5, 10)).map((m) => questionOf(m).id);
-    expect(new Set(firstRound).size).toBe(5);
+    const first = bank.length - 2;
+    expect(first).toBeGreaterThanOrEqual(5);
+    expect(first).toBeLessThanOrEqual(10);
+    await start(d().member, ch, { questions: first, category: 'source-chain', seconds: 10 }).reply();
+    const firstRound = (await playThrough(ch, first, 10)).map((m) => questionOf(m).id);
+    expect(new Set(firstRound).size).toBe(first);
     await waitForSummary(ch, /^Round over/);
 
     const since = d().messages(ch).length;
@@ -215,13 +217,13 @@ describe('/quiz stop', () => {
     const ch = freshChannel('stop-starter');
     await start(d().member, ch, { questions: 3 }).reply();
     const q = await waitForQuestion(ch, 0);
-    const right = questionOf(q).options.findIndex((o) => o.correct);
+    const right = correctIndex(questionOf(q), q);
     await d().clickButton({ user: d().member2, messageId: q.id, customId: buttonsOf(q)[right]!.custom_id }).reply();
     const reply = await stop(d().member, ch).reply();
     expect(reply.content).toBe('Round stopped.');
     expect(reply.flags & EPHEMERAL).toBe(0);
     const revealed = await waitForReveal(q.id);
-    expect(buttonsOf(revealed).every((b) => b.disabled === true)).toBe(true);
+    expect(buttonsOf(revealed).filter((b) => b.custom_id.startsWith('quiz:a:')).every((b) => b.disabled === true)).toBe(true);
     const summary = await waitForSummary(ch, /^Round stopped: scores$/);
     expect(embedOf(summary).description).toBe(`1. <@${d().member2.id}> — 1/3 correct`);
     expect(bot.bot.services.quiz.rounds.inChannel(ch)).toBeUndefined();

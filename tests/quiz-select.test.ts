@@ -10,8 +10,8 @@ const question = (id: string, category: Category = 'attribution', difficulty: 1 
   difficulty,
   prompt: `Prompt ${id}?`,
   options: [
-    { text: 'yes', correct: true },
-    { text: 'no', correct: false },
+    { id: 'yes', text: 'yes', correct: true },
+    { id: 'no', text: 'no', correct: false, why: 'Because not.' },
   ],
   cites: [1],
   quotes: ['a quote'],

@@ -100,8 +100,8 @@ describe('outgoing JSON transform', () => {
     const content = await loadContent(DEFAULT_CONTENT_DIR);
     const defaultTransform = Options.createDefault().jsonTransformer as (v: unknown) => unknown;
     const samples: unknown[] = [
-      renderExcerpt(content, content.paragraph(2)!),
-      renderRoundQuestion('r1', content.questions()[0]!, { index: 0, total: 5 }, Date.UTC(2026, 0, 1)),
+      renderExcerpt(content, content.paragraph(2)!, (n) => `excerpt:p:${n}`),
+      renderRoundQuestion(content.questions()[0]!, content.questions()[0]!.options, { index: 0, total: 5 }, Date.UTC(2026, 0, 1), (o) => `quiz:a:r1:0:${o}`),
       { allowedMentions: { parse: [] }, messageReference: { messageId: '1', failIfNotExists: false }, flags: 64 },
     ];
     for (const sample of samples) expect(toSnakeCase(sample)).toEqual(defaultTransform(sample));

@@ -1,12 +1,11 @@
-import { MessageFlags, time, TimestampStyles } from 'discord.js';
+import { time, TimestampStyles } from 'discord.js';
 import { normalise } from '../content/loader.js';
 import type { Paragraph } from '../content/types.js';
 import { UserError } from '../errors.js';
-import { decodeCustomId } from '../quiz/custom-id.js';
-import { renderExcerpt } from '../render/excerpt.js';
+import { excerptMessage } from '../components/excerpt-page.js';
 import { preview } from '../render/text.js';
 import { guildCommand } from './lib/definition.js';
-import type { Command, ComponentHandler } from './lib/types.js';
+import type { Command } from './lib/types.js';
 
 const data = guildCommand('excerpt', 'Post a paragraph of the article with notes on who says what')
   .addIntegerOption((o) => o.setName('paragraph').setDescription('Paragraph number (¶)').setMinValue(1).setMaxValue(999).setAutocomplete(true))
@@ -36,7 +35,7 @@ export const excerpt: Command = {
       const at = new Date(ctx.clock.now() + wait);
       throw new UserError(`You posted an excerpt a moment ago. You can post another ${time(at, TimestampStyles.RelativeTime)}.`);
     }
-    await interaction.reply(renderExcerpt(content, paragraph));
+    await interaction.reply(excerptMessage(content, paragraph));
   },
 
   async autocomplete(interaction, ctx) {
@@ -48,16 +47,5 @@ export const excerpt: Command = {
       .slice(0, 25)
       .map((p) => ({ name: preview(`¶${p.n}: ${p.text}`, 100), value: p.n }));
     await interaction.respond(choices);
-  },
-};
-
-/** "◀ ¶4" / "¶6 ▶": the clicker alone sees the neighbouring paragraph; the public post stays. */
-export const excerptPaging: ComponentHandler = {
-  prefix: 'excerpt',
-  async handle(interaction, ctx) {
-    const id = decodeCustomId(interaction.customId);
-    const paragraph = id?.kind === 'excerpt-page' ? ctx.content.paragraph(id.page) : undefined;
-    if (!paragraph) throw new UserError('That paragraph does not exist in the article.');
-    await interaction.reply({ ...renderExcerpt(ctx.content, paragraph), flags: MessageFlags.Ephemeral });
   },
 };

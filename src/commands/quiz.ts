@@ -1,15 +1,14 @@
 import { EmbedBuilder, MessageFlags } from 'discord.js';
+import { askPractice } from '../components/practice.js';
 import { CATEGORIES, CATEGORY_LABELS, categorySchema, type Category } from '../content/schema.js';
 import { UserError } from '../errors.js';
-import { decodeCustomId } from '../quiz/custom-id.js';
 import { leaderboard, renderLeaderboard } from '../quiz/leaderboard.js';
-import { nextPracticeQuestion, recordPracticeAnswer } from '../quiz/practice.js';
 import { renderTallySummary, summariseTally } from '../quiz/summary.js';
 import { getTally, listTallies } from '../quiz/tallies.js';
-import { renderPracticeFeedback, renderPracticeQuestion } from '../render/quiz.js';
+import type { StartRefusal, StopResult } from '../quiz/runner.js';
 import { fit, plural } from '../render/text.js';
 import { guildCommand } from './lib/definition.js';
-import type { Command, ComponentHandler } from './lib/types.js';
+import type { Command } from './lib/types.js';
 
 const categoryChoices = CATEGORIES.map((c) => ({ name: CATEGORY_LABELS[c], value: c }));
 
@@ -58,24 +57,43 @@ function range(value: number | null, fallback: number, min: number, max: number,
   return value;
 }
 
+const startRefusal = (r: StartRefusal): string => {
+  switch (r.kind) {
+    case 'not-text-channel':
+      return 'Rounds run in text channels of this server.';
+    case 'missing-permissions':
+      return `I need View Channel, Send Messages and Embed Links in <#${r.channelId}> to run a round here.`;
+    case 'no-questions':
+      return 'No questions match that category and difficulty. Try a wider choice.';
+    case 'busy':
+      return `A round is already running in <#${r.channelId}>: finish it or use /quiz stop.`;
+  }
+};
+
+const STOP_REFUSALS: Record<Exclude<StopResult['kind'], 'stopped'>, string> = {
+  'no-round': 'No round is running in this channel.',
+  'not-allowed': 'Only the person who started this round, or someone who can manage messages, can stop it.',
+};
+
 export const quiz: Command = {
   data,
   async execute(interaction, ctx) {
     const sub = interaction.options.getSubcommand();
-    const { store, content } = ctx;
+    const { store } = ctx;
     if (sub === 'start') {
-      await ctx.quiz.start(interaction, {
+      const started = await ctx.quiz.start(interaction, {
         count: range(interaction.options.getInteger('questions'), 5, 1, 10, 'Questions'),
         seconds: range(interaction.options.getInteger('seconds'), 30, 10, 120, 'Seconds'),
         category: categoryOption(interaction.options.getString('category')),
         difficulty: difficultyOption(interaction.options.getInteger('difficulty')),
       });
+      if (started.kind !== 'started') throw new UserError(startRefusal(started));
     } else if (sub === 'stop') {
-      await ctx.quiz.stop(interaction);
+      const stopped = await ctx.quiz.stop(interaction);
+      if (stopped.kind !== 'stopped') throw new UserError(STOP_REFUSALS[stopped.kind]);
     } else if (sub === 'practice') {
       const category = categoryOption(interaction.options.getString('category')) ?? null;
-      const question = await nextPracticeQuestion(store, content, interaction.guildId, interaction.user.id, category);
-      await interaction.reply({ ...renderPracticeQuestion(question, category), flags: MessageFlags.Ephemeral });
+      await interaction.reply(await askPractice(ctx, interaction.guildId, interaction.user.id, category));
     } else if (sub === 'score') {
       const user = interaction.options.getUser('user') ?? interaction.user;
       const tally = await getTally(store, interaction.guildId, user.id);
@@ -93,47 +111,5 @@ export const quiz: Command = {
     } else {
       throw new UserError('That quiz subcommand is not known.');
     }
-  },
-};
-
-export const quizButtons: ComponentHandler = {
-  prefix: 'quiz',
-  async handle(interaction, ctx) {
-    const id = decodeCustomId(interaction.customId);
-    if (id?.kind !== 'quiz-answer') throw new UserError('This button is no longer active.');
-    const ack = await ctx.quiz.answer({
-      roundId: id.roundId,
-      question: id.question,
-      option: id.option,
-      guildId: interaction.guildId,
-      userId: interaction.user.id,
-      userName: interaction.user.username,
-    });
-    await interaction.reply({ content: ack, flags: MessageFlags.Ephemeral });
-  },
-};
-
-export const practiceButtons: ComponentHandler = {
-  prefix: 'practice',
-  async handle(interaction, ctx) {
-    const id = decodeCustomId(interaction.customId);
-    if (id?.kind === 'practice-next') {
-      const question = await nextPracticeQuestion(ctx.store, ctx.content, interaction.guildId, interaction.user.id, id.category);
-      await interaction.reply({ ...renderPracticeQuestion(question, id.category), flags: MessageFlags.Ephemeral });
-      return;
-    }
-    if (id?.kind !== 'practice-answer') throw new UserError('This button is no longer active.');
-    const question = ctx.content.question(id.questionId);
-    if (!question || id.option >= question.options.length) throw new UserError('That question is no longer in the bank. Start again with `/quiz practice`.');
-    await recordPracticeAnswer(ctx.store, {
-      guildId: interaction.guildId,
-      userId: interaction.user.id,
-      userName: interaction.user.username,
-      messageId: interaction.message.id,
-      question,
-      option: id.option,
-      at: ctx.clock.now(),
-    });
-    await interaction.update(renderPracticeFeedback(ctx.content, question, id.option, id.category));
   },
 };

@@ -25,12 +25,12 @@ export const sources: Command = {
     }
     const missing = (['byline', 'outlet', 'date'] as const).filter((k) => content.provenance[k] === null);
     const list = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} or ${missing.at(-1)}` : missing[0];
-    const root = `The article${list ? ` (no ${list} given)` : ''}${n !== null ? ` — ¶${n}` : ''}`;
+    const root = `The article${list ? ` (this copy gives no ${list})` : ''}${n !== null ? ` — ¶${n}` : ''}`;
     const tree = sourceTree(root, attributions);
     const embed = new EmbedBuilder()
       .setTitle(n !== null ? `Source chain of ¶${n}` : 'Source chain of the whole article')
       .setDescription(codeBlock(fit(tree, 4096 - 8)))
-      .setFooter({ text: 'Each step is a hand the claim passed through. Unnamed or unlinked sources cannot be checked directly.' });
+      .setFooter({ text: 'Each step is a hand the claim passed through. To check a step, find its original: search for the outlet’s report or the speaker’s exact words.' });
     await interaction.reply({ embeds: [embed], allowedMentions: { parse: [] } });
   },
 };

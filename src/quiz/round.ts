@@ -1,4 +1,5 @@
-import type { Question } from '../content/schema.js';
+import type { Option, Question } from '../content/schema.js';
+import { inOrder, presentationOrder } from './shuffle.js';
 
 export interface RoundOptions {
   id: string;
@@ -8,6 +9,8 @@ export interface RoundOptions {
   questions: readonly Question[];
   /** How long each question stays open; the caller runs the timer. */
   seconds: number;
+  /** Shuffles each question's options; Math.random by default. */
+  rng?: () => number;
 }
 
 export type AnswerResult = 'accepted' | 'already-answered' | 'closed' | 'invalid';
@@ -15,11 +18,13 @@ export type AnswerResult = 'accepted' | 'already-answered' | 'closed' | 'invalid
 export interface Reveal {
   questionIndex: number;
   question: Question;
-  correctIndex: number;
-  /** How many chose each option, indexed like question.options. */
-  counts: number[];
-  /** userId -> chosen option index, in answer order. */
-  answers: ReadonlyMap<string, number>;
+  /** The options in the order this round showed them. */
+  shown: readonly Option[];
+  correctId: string;
+  /** How many chose each option, by option id. */
+  counts: ReadonlyMap<string, number>;
+  /** userId -> chosen option id, in answer order. */
+  answers: ReadonlyMap<string, string>;
   /** Users who chose a correct option, in answer order. */
   correctUsers: string[];
 }
@@ -41,16 +46,19 @@ export class Round {
   readonly starterId: string;
   readonly questions: readonly Question[];
   readonly seconds: number;
+  /** Per question, its options in the order this round shows them. */
+  readonly shown: ReadonlyArray<readonly Option[]>;
   #current = 0;
   #open = true;
   #finished = false;
-  #answers = new Map<string, number>();
+  #answers = new Map<string, string>();
   readonly #scores = new Map<string, RoundScore>();
 
   constructor(options: RoundOptions) {
     if (options.questions.length === 0) throw new RangeError('A round needs at least one question');
     ({ id: this.id, guildId: this.guildId, channelId: this.channelId, starterId: this.starterId, seconds: this.seconds } = options);
     this.questions = [...options.questions];
+    this.shown = this.questions.map((q) => inOrder(q, presentationOrder(q, options.rng))!);
   }
 
   get current(): number {
@@ -74,12 +82,13 @@ export class Round {
     return this.#current === this.questions.length - 1;
   }
 
-  answer(questionIndex: number, userId: string, optionIndex: number): AnswerResult {
+  /** Options are named by id: a button means the same option whatever order it was shown in. */
+  answer(questionIndex: number, userId: string, optionId: string): AnswerResult {
     if (!Number.isInteger(questionIndex) || questionIndex < 0 || questionIndex > this.#current) return 'invalid';
     if (questionIndex < this.#current || !this.#open) return 'closed';
-    if (!Number.isInteger(optionIndex) || optionIndex < 0 || optionIndex >= this.question.options.length) return 'invalid';
+    if (!this.question.options.some((o) => o.id === optionId)) return 'invalid';
     if (this.#answers.has(userId)) return 'already-answered';
-    this.#answers.set(userId, optionIndex);
+    this.#answers.set(userId, optionId);
     return 'accepted';
   }
 
@@ -96,19 +105,20 @@ export class Round {
     if (!this.#open) return undefined;
     this.#open = false;
     const question = this.question;
-    const counts = question.options.map(() => 0);
+    const correctId = question.options.find((o) => o.correct)!.id;
+    const counts = new Map(question.options.map((o) => [o.id, 0]));
     const correctUsers: string[] = [];
-    for (const [userId, option] of this.#answers) {
-      counts[option] = (counts[option] ?? 0) + 1;
-      const right = question.options[option]?.correct === true;
+    for (const [userId, optionId] of this.#answers) {
+      counts.set(optionId, (counts.get(optionId) ?? 0) + 1);
+      const right = optionId === correctId;
       if (right) correctUsers.push(userId);
       // Scores only move at the reveal, so scores() never leaks an open question's answers.
       const s = this.#scores.get(userId) ?? { userId, correct: 0, answered: 0 };
       this.#scores.set(userId, { userId, correct: s.correct + (right ? 1 : 0), answered: s.answered + 1 });
     }
     if (this.isLast) this.#finished = true;
-    const correctIndex = question.options.findIndex((o) => o.correct);
-    return { questionIndex: this.#current, question, correctIndex, counts, answers: this.#answers, correctUsers };
+    const shown = this.shown[this.#current]!;
+    return { questionIndex: this.#current, question, shown, correctId, counts, answers: this.#answers, correctUsers };
   }
 
   /** Opens the next question; false when there is none (the round is finished). */

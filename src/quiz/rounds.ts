@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { UserError } from '../errors.js';
 import { Round, type Reveal, type RoundOptions } from './round.js';
 
 /**
@@ -13,15 +12,15 @@ export class RoundRegistry {
   readonly #byChannel = new Map<string, Round>();
   readonly #byId = new Map<string, Round>();
 
-  /** Starts a round in the channel; throws UserError if one is already running there. */
-  start(options: Omit<RoundOptions, 'id'> & { id?: string }): Round {
+  /** Starts a round in the channel, unless one is already running there. */
+  start(options: Omit<RoundOptions, 'id'> & { id?: string }): { kind: 'started'; round: Round } | { kind: 'busy'; running: Round } {
     const running = this.#byChannel.get(options.channelId);
-    if (running) throw new UserError(`A round is already running in <#${running.channelId}>: finish it or use /quiz stop.`);
+    if (running) return { kind: 'busy', running };
     const round = new Round({ ...options, id: options.id ?? newRoundId() });
     if (this.#byId.has(round.id)) throw new Error(`Round id ${round.id} is already in use`);
     this.#byChannel.set(round.channelId, round);
     this.#byId.set(round.id, round);
-    return round;
+    return { kind: 'started', round };
   }
 
   /** The round a button belongs to; undefined means that round is over (or the bot restarted). */

@@ -1,14 +1,15 @@
 import { PermissionFlagsBits, type ChatInputCommandInteraction, type GuildTextBasedChannel, type Message } from 'discord.js';
+import { encodeRoundButton } from '../components/quiz-round.js';
 import type { Content } from '../content/types.js';
-import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { plural } from '../render/text.js';
-import { renderRoundQuestion, renderRoundReveal, renderRoundSummary } from '../render/quiz.js';
+import { letter, renderRoundQuestion, renderRoundReveal, renderRoundSummary } from '../render/quiz.js';
 import type { Clock, TimerHandle } from '../schedule/clock.js';
 import type { Store } from '../storage.js';
-import type { Round } from './round.js';
+import type { Reveal, Round } from './round.js';
 import { RoundRegistry } from './rounds.js';
 import { getSeen, pickQuestions, rememberSeen } from './select.js';
+import { savePicks } from './picks.js';
 import { recordAnswer } from './tallies.js';
 import type { Category } from '../content/schema.js';
 
@@ -28,6 +29,23 @@ interface Live {
 
 const NEEDED = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks];
 
+/** Why a round did not start; the command turns each into words. */
+export type StartRefusal =
+  | { kind: 'not-text-channel' }
+  | { kind: 'missing-permissions'; channelId: string }
+  | { kind: 'no-questions' }
+  | { kind: 'busy'; channelId: string };
+
+export type StopResult = { kind: 'stopped' } | { kind: 'no-round' } | { kind: 'not-allowed' };
+
+export type AnswerOutcome =
+  | { kind: 'accepted'; letter: string }
+  | { kind: 'over' }
+  | { kind: 'closed' }
+  | { kind: 'already-answered' }
+  | { kind: 'invalid' }
+  | { kind: 'not-recorded' };
+
 /**
  * Runs public rounds: posts each question, closes it when its time is up,
  * reveals, moves on, and posts the scores. Rounds live in memory only, so a
@@ -39,26 +57,27 @@ export class QuizRunner {
 
   constructor(private readonly deps: { store: Store; content: Content; clock: Clock; log: Logger }) {}
 
-  async start(interaction: ChatInputCommandInteraction<'cached'>, request: RoundRequest): Promise<void> {
+  /** Starts a round and posts its first question; a refusal is returned for the command to word. */
+  async start(interaction: ChatInputCommandInteraction<'cached'>, request: RoundRequest): Promise<StartRefusal | { kind: 'started' }> {
     // Threads the bot has not seen since it started are not cached; fetch them.
     const fetched = interaction.channel ?? (await interaction.client.channels.fetch(interaction.channelId).catch(() => null));
     const channel = fetched?.isTextBased() && !fetched.isDMBased() ? fetched : null;
-    if (!channel) throw new UserError('Rounds run in text channels of this server.');
-    if (!interaction.appPermissions.has(NEEDED)) {
-      throw new UserError(`I need View Channel, Send Messages and Embed Links in <#${channel.id}> to run a round here.`);
-    }
+    if (!channel) return { kind: 'not-text-channel' };
+    if (!interaction.appPermissions.has(NEEDED)) return { kind: 'missing-permissions', channelId: channel.id };
     const recent = await getSeen(this.deps.store, channel.id);
     const bank = this.deps.content.questions({ category: request.category, difficulty: request.difficulty });
     const questions = pickQuestions(bank, { count: request.count, recent });
-    if (questions.length === 0) throw new UserError('No questions match that category and difficulty. Try a wider choice.');
+    if (questions.length === 0) return { kind: 'no-questions' };
 
-    const round = this.rounds.start({
+    const started = this.rounds.start({
       guildId: interaction.guildId,
       channelId: channel.id,
       starterId: interaction.user.id,
       questions,
       seconds: request.seconds,
     });
+    if (started.kind === 'busy') return { kind: 'busy', channelId: started.running.channelId };
+    const { round } = started;
     const live: Live = { round, channel };
     this.#live.set(round.id, live);
     const fewer = questions.length < request.count ? ` (only ${questions.length} match your choice)` : '';
@@ -77,16 +96,15 @@ export class QuizRunner {
       this.deps.log.warn({ err: error }, 'could not remember the questions this channel saw'),
     );
     await this.#post(live);
+    return { kind: 'started' };
   }
 
-  /** Counts one click. The tally is written before the click is acknowledged. */
-  async answer(input: { roundId: string; question: number; option: number; guildId: string; userId: string; userName: string }): Promise<string> {
+  /** Counts one click on an option, named by id. The tally is written before the click is acknowledged. */
+  async answer(input: { roundId: string; question: number; optionId: string; guildId: string; userId: string; userName: string }): Promise<AnswerOutcome> {
     const round = this.rounds.get(input.roundId);
-    if (!round || round.finished) throw new UserError('This round is over. Start a new one with `/quiz start`.');
-    const result = round.answer(input.question, input.userId, input.option);
-    if (result === 'closed') throw new UserError('This question is closed; its answer has been revealed.');
-    if (result === 'already-answered') throw new UserError('You have already answered this question. Your first answer stands.');
-    if (result === 'invalid') throw new UserError('That button does not belong to the current question.');
+    if (!round || round.finished) return { kind: 'over' };
+    const result = round.answer(input.question, input.userId, input.optionId);
+    if (result !== 'accepted') return { kind: result };
     const question = round.questions[input.question]!;
     try {
       await recordAnswer(this.deps.store, {
@@ -94,27 +112,28 @@ export class QuizRunner {
         userId: input.userId,
         userName: input.userName,
         category: question.category,
-        correct: question.options[input.option]?.correct === true,
+        correct: question.options.some((o) => o.id === input.optionId && o.correct),
         at: this.deps.clock.now(),
       });
     } catch (error) {
       round.withdraw(input.question, input.userId);
       this.deps.log.error({ err: error, roundId: round.id }, 'answer not recorded');
-      throw new UserError('Your answer was not recorded because of a storage problem. Please click again in a moment.');
+      return { kind: 'not-recorded' };
     }
-    return `Locked in: ${String.fromCharCode(65 + input.option)}`;
+    return { kind: 'accepted', letter: letter(round.shown[input.question]!.findIndex((o) => o.id === input.optionId)) };
   }
 
   /** Ends the channel's round now, revealing the open question. */
-  async stop(interaction: ChatInputCommandInteraction<'cached'>): Promise<void> {
+  async stop(interaction: ChatInputCommandInteraction<'cached'>): Promise<StopResult> {
     const round = this.rounds.inChannel(interaction.channelId);
-    if (!round) throw new UserError('No round is running in this channel.');
+    if (!round) return { kind: 'no-round' };
     const allowed = round.starterId === interaction.user.id || interaction.memberPermissions.has(PermissionFlagsBits.ManageMessages);
-    if (!allowed) throw new UserError('Only the person who started this round, or someone who can manage messages, can stop it.');
+    if (!allowed) return { kind: 'not-allowed' };
     const live = this.#live.get(round.id);
     const stopped = this.rounds.stop(round.channelId);
     await interaction.reply({ content: 'Round stopped.', allowedMentions: { parse: [] } });
     if (live && stopped) await this.#finish(live, stopped.reveal, interaction.user.id);
+    return { kind: 'stopped' };
   }
 
   /** Clears every timer; used on shutdown. */
@@ -129,7 +148,8 @@ export class QuizRunner {
     const position = { index: round.current, total: round.questions.length };
     live.timer = this.deps.clock.setTimeout(() => void this.#closeQuestion(live), round.seconds * 1000);
     try {
-      live.message = await live.channel.send(renderRoundQuestion(round.id, round.question, position, closesAt));
+      const answerId = (optionId: string) => encodeRoundButton({ kind: 'answer', roundId: round.id, question: position.index, optionId });
+      live.message = await live.channel.send(renderRoundQuestion(round.question, round.shown[round.current]!, position, closesAt, answerId));
     } catch (error) {
       this.deps.log.error({ err: error, roundId: round.id }, 'could not post a quiz question; ending the round');
       if (live.timer) this.deps.clock.clearTimeout(live.timer);
@@ -149,9 +169,22 @@ export class QuizRunner {
     else await this.#finish(live, undefined);
   }
 
-  async #reveal(live: Live, reveal: NonNullable<ReturnType<Round['close']>>, position: { index: number; total: number }): Promise<void> {
+  async #reveal(live: Live, reveal: Reveal, position: { index: number; total: number }): Promise<void> {
+    const { round } = live;
+    // Saved before the reveal is shown, so "Why not mine?" can answer as soon as its button appears.
+    await savePicks(this.deps.store, {
+      guildId: round.guildId,
+      roundId: round.id,
+      questionIndex: reveal.questionIndex,
+      at: this.deps.clock.now(),
+      entry: { questionId: reveal.question.id, order: reveal.shown.map((o) => o.id), picks: Object.fromEntries(reveal.answers) },
+    }).catch((error: unknown) => this.deps.log.warn({ err: error, roundId: round.id }, 'could not keep the picks for “Why not mine?”'));
     try {
-      await live.message?.edit(renderRoundReveal(this.deps.content, live.round.id, reveal, position));
+      const ids = {
+        answer: (optionId: string) => encodeRoundButton({ kind: 'answer', roundId: round.id, question: position.index, optionId }),
+        why: encodeRoundButton({ kind: 'why', roundId: round.id, question: position.index }),
+      };
+      await live.message?.edit(renderRoundReveal(this.deps.content, reveal, position, ids));
     } catch (error) {
       this.deps.log.error({ err: error, roundId: live.round.id }, 'could not reveal a quiz answer');
     }

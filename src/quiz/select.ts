@@ -1,5 +1,6 @@
 import type { Category, Question } from '../content/schema.js';
 import type { Store } from '../storage.js';
+import { shuffled } from './shuffle.js';
 
 export const SEEN_LIMIT = 50;
 export const seenKey = (channelId: string) => `seen:${channelId}`;
@@ -26,11 +27,7 @@ export function pickQuestions(bank: readonly Question[], options: PickOptions): 
   for (const q of bank) {
     if ((category === undefined || q.category === category) && (difficulty === undefined || q.difficulty === difficulty) && !byId.has(q.id)) byId.set(q.id, q);
   }
-  const pool = [...byId.values()];
-  for (let i = pool.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(rng() * (i + 1));
-    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-  }
+  const pool = shuffled([...byId.values()], rng);
   // Stable sort after the shuffle keeps equals (all the unseen) in random order.
   const rank = (q: Question) => lastSeen.get(q.id) ?? -1;
   pool.sort((a, b) => rank(a) - rank(b));

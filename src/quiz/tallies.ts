@@ -18,7 +18,15 @@ export interface Tally {
   lastAnsweredAt: number;
   lastCorrectAt?: number;
   firstAnsweredAt: number;
+  /**
+   * The last practice messages answered, kept in the tally itself so that
+   * "count this answer" and "this message is answered" are one atomic write.
+   */
+  recentPractice?: string[];
 }
+
+/** Enough to refuse a double click or a replayed click on any practice message still on screen. */
+export const RECENT_PRACTICE = 50;
 
 export interface AnswerEvent {
   guildId: string;
@@ -58,6 +66,23 @@ export function applyAnswer(previous: Tally | undefined, event: Omit<AnswerEvent
 export async function recordAnswer(store: Store, event: AnswerEvent): Promise<Tally> {
   const next = await store.update<Tally>(tallyKey(event.guildId, event.userId), (current) => applyAnswer(current, event));
   return standingsFor(store).written(event.guildId, next!);
+}
+
+/**
+ * Counts a practice answer once per message: one locked write of the tally
+ * both counts it and marks the message answered, so no failure can leave one
+ * without the other (and a retry cannot count it twice).
+ */
+export async function recordAnswerOnce(store: Store, event: AnswerEvent, messageId: string): Promise<Tally | 'already-answered'> {
+  let duplicate = false;
+  const next = await store.update<Tally>(tallyKey(event.guildId, event.userId), (current) => {
+    duplicate = current?.recentPractice?.includes(messageId) === true;
+    if (duplicate) return current;
+    const tally = applyAnswer(current, event);
+    tally.recentPractice = [...(current?.recentPractice ?? []), messageId].slice(-RECENT_PRACTICE);
+    return tally;
+  });
+  return duplicate ? 'already-answered' : standingsFor(store).written(event.guildId, next!);
 }
 
 export function getTally(store: Store, guildId: string, userId: string): Promise<Tally | undefined> {
@@ -163,7 +188,9 @@ class GuildStandings {
   /** After a committed write: returns the tally, frozen, and updates the guild's copy if there is one. */
   written(guildId: string, tally: Tally): Tally {
     if (++this.#writes % 1024 === 0) this.#trim(undefined);
-    const frozen = deepFreeze(tally);
+    // The standings never read the practice message ids; leaving them out keeps the copy small.
+    const { recentPractice: _ids, ...standing } = tally;
+    const frozen = deepFreeze(standing);
     const entry = this.#guilds.get(guildId);
     if (entry?.state === 'ready') this.#apply(entry, frozen);
     else if (entry?.state === 'loading') entry.journal.push(frozen);

@@ -1,6 +1,5 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder } from 'discord.js';
 import type { Content, Paragraph } from '../content/types.js';
-import { encodeCustomId } from '../quiz/custom-id.js';
 import { loadedTermsNote, sourcingNote } from './sourcing.js';
 import { blockQuote, fit } from './text.js';
 
@@ -11,15 +10,17 @@ const rendered = new WeakMap<Content, Map<number, ExcerptMessage>>();
  * One paragraph as a quotation with its place in the article and its sourcing
  * notes. The pack is read-only, so each paragraph is rendered once, as JSON.
  */
-export function renderExcerpt(content: Content, paragraph: Paragraph): ExcerptMessage {
+export type PageId = (n: number, disabled: boolean) => string;
+
+export function renderExcerpt(content: Content, paragraph: Paragraph, pageId: PageId): ExcerptMessage {
   let byNumber = rendered.get(content);
   if (!byNumber) rendered.set(content, (byNumber = new Map()));
   let message = byNumber.get(paragraph.n);
-  if (!message) byNumber.set(paragraph.n, (message = buildExcerpt(content, paragraph)));
+  if (!message) byNumber.set(paragraph.n, (message = buildExcerpt(content, paragraph, pageId)));
   return message;
 }
 
-function buildExcerpt(content: Content, paragraph: Paragraph) {
+function buildExcerpt(content: Content, paragraph: Paragraph, pageId: PageId) {
   const total = content.paragraphs.length;
   const attribution = content.attribution(paragraph.n);
   const embed = new EmbedBuilder()
@@ -31,17 +32,15 @@ function buildExcerpt(content: Content, paragraph: Paragraph) {
   embed.setFooter({ text: fit(content.title, 2048) });
 
   const nav = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    pageButton(paragraph.n - 1, `◀ ¶${paragraph.n - 1}`, paragraph.n <= 1),
-    pageButton(paragraph.n + 1, `¶${paragraph.n + 1} ▶`, paragraph.n >= total),
+    pageButton(pageId, paragraph.n - 1, `◀ ¶${paragraph.n - 1}`, paragraph.n <= 1),
+    pageButton(pageId, paragraph.n + 1, `¶${paragraph.n + 1} ▶`, paragraph.n >= total),
   );
   return { embeds: [embed.toJSON()], components: [nav.toJSON()], allowedMentions: { parse: [] as [] } };
 }
 
-function pageButton(n: number, label: string, disabled: boolean): ButtonBuilder {
-  // A disabled end button still needs a unique, valid custom id.
-  const target = Math.max(1, n);
+function pageButton(pageId: PageId, n: number, label: string, disabled: boolean): ButtonBuilder {
   return new ButtonBuilder()
-    .setCustomId(encodeCustomId({ kind: 'excerpt-page', page: target }) + (disabled ? ':x' : ''))
+    .setCustomId(pageId(Math.max(1, n), disabled))
     .setLabel(disabled ? (n < 1 ? '◀' : '▶') : label)
     .setStyle(ButtonStyle.Secondary)
     .setDisabled(disabled);

@@ -1,7 +1,6 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, time, TimestampStyles } from 'discord.js';
-import { CATEGORY_LABELS, type Question } from '../content/schema.js';
+import { CATEGORY_LABELS, type Option, type Question } from '../content/schema.js';
 import type { Content } from '../content/types.js';
-import { encodeCustomId } from '../quiz/custom-id.js';
 import type { Reveal, RoundScore } from '../quiz/round.js';
 import { blockQuote, fit, plural } from './text.js';
 
@@ -14,57 +13,74 @@ function heading(question: Question, position?: { index: number; total: number }
   return `${where}${CATEGORY_LABELS[question.category]} · difficulty ${dots(question.difficulty)}`;
 }
 
-function optionLines(question: Question, counts?: readonly number[]): string {
-  return question.options
+function optionLines(shown: readonly Option[], counts?: ReadonlyMap<string, number>): string {
+  return shown
     .map((o, i) => {
       const mark = counts ? (o.correct ? ' ✅' : '') : '';
-      const picks = counts ? ` — ${plural(counts[i] ?? 0, 'pick')}` : '';
+      const picks = counts ? ` — ${plural(counts.get(o.id) ?? 0, 'pick')}` : '';
       return `**${letter(i)}.** ${o.text}${mark}${picks}`;
     })
     .join('\n');
 }
 
-/** The cited sentences, quoted, each with the paragraph it stands in. */
+/** The cited sentences, quoted, each with the paragraph (or heading) it stands in. */
 export function citation(question: Question, content: Content): string {
   return question.quotes
     .map((quote) => {
-      const n = question.cites.find((p) => content.paragraph(p)?.text.includes(quote)) ?? question.cites[0];
-      return `${blockQuote(quote)}\n— ¶${n}`;
+      const n = question.cites.find((p) => content.paragraph(p)?.text.includes(quote));
+      const heading = n === undefined ? question.headings?.find((h) => h.includes(quote)) : undefined;
+      return `${blockQuote(quote)}\n— ${heading ? `the heading “${heading}”` : `¶${n ?? question.cites[0]}`}`;
     })
     .join('\n');
 }
 
-export function letterButtons(question: Question, customId: (option: number) => string, disabled = false) {
-  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    question.options.map((_, i) =>
-      new ButtonBuilder().setCustomId(customId(i)).setLabel(letter(i)).setStyle(ButtonStyle.Primary).setDisabled(disabled),
-    ),
+/** One button per option, lettered in the order shown; each button's id names its option, not its position. */
+export function letterButtons(shown: readonly Option[], customId: (optionId: string) => string, disabled = false) {
+  return new ActionRowBuilder<ButtonBuilder>().addComponents(
+    shown.map((o, i) => new ButtonBuilder().setCustomId(customId(o.id)).setLabel(letter(i)).setStyle(ButtonStyle.Primary).setDisabled(disabled)),
   );
-  return [row];
 }
 
-export function renderRoundQuestion(roundId: string, question: Question, position: { index: number; total: number }, closesAt: number) {
+const answerLine = (shown: readonly Option[]) => {
+  const i = shown.findIndex((o) => o.correct);
+  return `**${letter(i)}.** ${shown[i]?.text ?? ''}`;
+};
+
+export function renderRoundQuestion(question: Question, shown: readonly Option[], position: { index: number; total: number }, closesAt: number, answerId: (optionId: string) => string) {
   const embed = new EmbedBuilder()
     .setTitle(heading(question, position))
-    .setDescription(fit(`${question.prompt}\n\n${optionLines(question)}\n\nCloses ${time(Math.ceil(closesAt / 1000), TimestampStyles.RelativeTime)}. Your first click is final.`, 4096));
-  const id = (option: number) => encodeCustomId({ kind: 'quiz-answer', roundId, question: position.index, option });
-  return { embeds: [embed], components: letterButtons(question, id), allowedMentions: { parse: [] } };
+    .setDescription(fit(`${question.prompt}\n\n${optionLines(shown)}\n\nCloses ${time(Math.ceil(closesAt / 1000), TimestampStyles.RelativeTime)}. Your first click is final.`, 4096));
+  return { embeds: [embed], components: [letterButtons(shown, answerId)], allowedMentions: { parse: [] } };
 }
 
-export function renderRoundReveal(content: Content, roundId: string, reveal: Reveal, position: { index: number; total: number }) {
-  const { question, correctIndex, counts } = reveal;
-  const answered = counts.reduce((a, b) => a + b, 0);
+export function renderRoundReveal(content: Content, reveal: Reveal, position: { index: number; total: number }, ids: { answer: (optionId: string) => string; why: string }) {
+  const { question, shown, counts } = reveal;
+  const answered = [...counts.values()].reduce((a, b) => a + b, 0);
   const embed = new EmbedBuilder()
     .setTitle(fit(`${heading(question, position)} · revealed`, 256))
-    .setDescription(fit(`${question.prompt}\n\n${optionLines(question, counts)}`, 4096))
+    .setDescription(fit(`${question.prompt}\n\n${optionLines(shown, counts)}`, 4096))
     .addFields(
-      { name: 'Answer', value: fit(`**${letter(correctIndex)}.** ${question.options[correctIndex]?.text ?? ''}`, 1024) },
+      { name: 'Answer', value: fit(answerLine(shown), 1024) },
       { name: 'Why', value: fit(question.explanation, 1024) },
       { name: 'From the article', value: fit(citation(question, content), 1024) },
     )
     .setFooter({ text: plural(answered, 'answer') });
-  const id = (option: number) => encodeCustomId({ kind: 'quiz-answer', roundId, question: position.index, option });
-  return { embeds: [embed], components: letterButtons(question, id, true), allowedMentions: { parse: [] } };
+  const why = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder().setCustomId(ids.why).setLabel('Why not mine?').setStyle(ButtonStyle.Secondary),
+  );
+  return { embeds: [embed], components: [letterButtons(shown, ids.answer, true), why], allowedMentions: { parse: [] } };
+}
+
+/** "Why not mine?": the clicker's own pick in a revealed question, with that option's feedback. */
+export function renderPickFeedback(question: Question, shown: readonly Option[], pickedId: string | undefined): string {
+  if (pickedId === undefined) {
+    return `You did not answer this question. The answer was ${answerLine(shown)}: ${question.explanation}`;
+  }
+  const i = shown.findIndex((o) => o.id === pickedId);
+  const picked = shown[i];
+  if (!picked) return `The answer was ${answerLine(shown)}.`;
+  if (picked.correct) return `You picked **${letter(i)}.** ${picked.text}, the answer. ${question.explanation}`;
+  return `You picked **${letter(i)}.** ${picked.text}\n${picked.why ?? ''}\n\nThe answer was ${answerLine(shown)}.`;
 }
 
 export function renderRoundSummary(scores: readonly RoundScore[], total: number, stoppedBy?: string) {
@@ -78,37 +94,34 @@ export function renderRoundSummary(scores: readonly RoundScore[], total: number,
   return { embeds: [embed], allowedMentions: { parse: [] } };
 }
 
-const practiceNextRow = (category: Question['category'] | null) =>
-  new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder()
-      .setCustomId(encodeCustomId({ kind: 'practice-next', category }))
-      .setLabel('Next question')
-      .setStyle(ButtonStyle.Secondary),
-  );
-
-export function renderPracticeQuestion(question: Question, category: Question['category'] | null) {
+export function renderPracticeQuestion(question: Question, shown: readonly Option[], ids: { answer: (optionId: string) => string }) {
   const embed = new EmbedBuilder()
     .setTitle(`Practice · ${heading(question)}`)
-    .setDescription(fit(`${question.prompt}\n\n${optionLines(question)}`, 4096))
+    .setDescription(fit(`${question.prompt}\n\n${optionLines(shown)}`, 4096))
     .setFooter({ text: 'Only you can see this. It counts in your tallies.' });
-  const id = (option: number) => encodeCustomId({ kind: 'practice-answer', questionId: question.id, option, category });
-  return { embeds: [embed], components: letterButtons(question, id), allowedMentions: { parse: [] } };
+  return { embeds: [embed], components: [letterButtons(shown, ids.answer)], allowedMentions: { parse: [] } };
 }
 
-export function renderPracticeFeedback(content: Content, question: Question, chosen: number, category: Question['category'] | null) {
-  const correctIndex = question.options.findIndex((o) => o.correct);
-  const right = chosen === correctIndex;
+/** Practice feedback: the right answer, and for a wrong pick what that option overlooks. */
+export function renderPracticeFeedback(content: Content, question: Question, shown: readonly Option[], chosenId: string, ids: { answer: (optionId: string) => string; next: string }) {
+  const correctIndex = shown.findIndex((o) => o.correct);
+  const chosenIndex = shown.findIndex((o) => o.id === chosenId);
+  const chosen = shown[chosenIndex];
+  const right = chosen?.correct === true;
   const embed = new EmbedBuilder()
     .setTitle(fit(`Practice · ${heading(question)}`, 256))
-    .setDescription(fit(`${question.prompt}\n\n${optionLines(question)}`, 4096))
-    .addFields(
-      {
-        name: right ? `✅ Right: ${letter(correctIndex)}` : `❌ You chose ${letter(chosen)}; the answer is ${letter(correctIndex)}`,
-        value: fit(`**${letter(correctIndex)}.** ${question.options[correctIndex]?.text ?? ''}`, 1024),
-      },
-      { name: 'Why', value: fit(question.explanation, 1024) },
-      { name: 'From the article', value: fit(citation(question, content), 1024) },
-    );
-  const id = (option: number) => encodeCustomId({ kind: 'practice-answer', questionId: question.id, option, category });
-  return { embeds: [embed], components: [...letterButtons(question, id, true), practiceNextRow(category)], allowedMentions: { parse: [] } };
+    .setDescription(fit(`${question.prompt}\n\n${optionLines(shown)}`, 4096))
+    .addFields({
+      name: right ? `✅ Right: ${letter(correctIndex)}` : `❌ You chose ${letter(chosenIndex)}; the answer is ${letter(correctIndex)}`,
+      value: fit(answerLine(shown), 1024),
+    });
+  if (!right && chosen?.why) embed.addFields({ name: `Why not ${letter(chosenIndex)}`, value: fit(chosen.why, 1024) });
+  embed.addFields(
+    { name: right ? 'Why' : `Why ${letter(correctIndex)}`, value: fit(question.explanation, 1024) },
+    { name: 'From the article', value: fit(citation(question, content), 1024) },
+  );
+  const next = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder().setCustomId(ids.next).setLabel('Next question').setStyle(ButtonStyle.Secondary),
+  );
+  return { embeds: [embed], components: [letterButtons(shown, ids.answer, true), next], allowedMentions: { parse: [] } };
 }

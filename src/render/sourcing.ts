@@ -1,9 +1,10 @@
 import type { Claim, ParagraphAttribution, Source } from '../content/schema.js';
 
-const checkable = (source: Source) => `${source.named ? 'named' : 'unnamed'}, ${source.linked ? 'linked' : 'not linked'}`;
+// The pack is a plain-text copy: say what the copy shows, not what the original did.
+const checkable = (source: Source) => `${source.named ? 'named' : 'unnamed'}, ${source.linked ? 'linked' : 'no link in this copy'}`;
 
 export function describeSource(source: Source): string {
-  return `${source.name} (${checkable(source)} ${source.kind})`;
+  return `${source.name} (${source.kind}, ${checkable(source)})`;
 }
 
 /** "attributed to X, via A → B" or "author's own assertion, no source given". */

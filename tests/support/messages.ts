@@ -19,4 +19,23 @@ export function questionOf(content: Content, m: MessageRecord): Question {
   return q;
 }
 
-export const correctIndex = (q: Question) => q.options.findIndex((o) => o.correct);
+/** The option a letter button answers: its custom id names the option (quiz:a:…:<option> or practice:a:<question>:<option>:…). */
+export function optionIdOf(customId: string): string | undefined {
+  const p = customId.split(':');
+  if (p[0] === 'quiz' && p[1] === 'a') return p[4];
+  if (p[0] === 'practice' && p[1] === 'a') return p[3];
+  return undefined;
+}
+
+/** The question's options in the order the message shows them (options are shuffled per message). */
+export function shownOptions(q: Question, m: MessageRecord): Question['options'] {
+  const ids = buttonsOf(m).flatMap((b) => optionIdOf(b.custom_id) ?? []);
+  return ids.map((id) => {
+    const option = q.options.find((o) => o.id === id);
+    if (!option) throw new Error(`button names option "${id}", which ${q.id} does not have`);
+    return option;
+  });
+}
+
+/** Where the right answer sits in this message: the index of its letter button. */
+export const correctIndex = (q: Question, m: MessageRecord) => shownOptions(q, m).findIndex((o) => o.correct);

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { decodeAdminId, encodeAdminId, type AdminId } from '../src/components/admin-reset.js';
+import { decodeExcerptPage, encodeExcerptPage } from '../src/components/excerpt-page.js';
+import { decodePracticeButton, encodePracticeButton, type PracticeButton } from '../src/components/practice.js';
+import { decodeRoundButton, encodeRoundButton, type RoundButton } from '../src/components/quiz-round.js';
+import { newRoundId } from '../src/quiz/rounds.js';
+
+/** Ids a client could send: wrong family, wrong arity, numbers in disguise, bad slugs, too long. */
+const commonForgeries = ['', ':', 'x'.repeat(101), 'nope:a:r1:0:o1'];
+const notStrings = [42, undefined, null, { customId: 'quiz:w:r1:0' }];
+
+describe('quiz round buttons', () => {
+  const valid: RoundButton[] = [
+    { kind: 'answer', roundId: newRoundId(), question: 0, optionId: 'breitbart' },
+    { kind: 'answer', roundId: 'a_B-9', question: 99, optionId: 'x'.repeat(20) },
+    { kind: 'why', roundId: 'r1', question: 3 },
+  ];
+
+  it('round-trips answers and "Why not mine?" within 100 characters, naming the option by id', () => {
+    for (const id of valid) {
+      const raw = encodeRoundButton(id);
+      expect(raw.length).toBeLessThanOrEqual(100);
+      expect(decodeRoundButton(raw)).toEqual(id);
+    }
+    expect(encodeRoundButton({ kind: 'answer', roundId: 'r1', question: 3, optionId: 'gt-quote' })).toBe('quiz:a:r1:3:gt-quote');
+    expect(encodeRoundButton({ kind: 'why', roundId: 'r1', question: 3 })).toBe('quiz:w:r1:3');
+  });
+
+  it('rejects forged ids', () => {
+    const forged = [
+      ...commonForgeries,
+      'quiz',
+      'quiz:b:r1:0:o1',
+      'quiz:a:r1:0',
+      'quiz:a:r1:0:o1:x',
+      'quiz:a::0:o1',
+      'quiz:a:r 1:0:o1',
+      'quiz:a:r1:-1:o1',
+      'quiz:a:r1:01:o1',
+      'quiz:a:r1:1e1:o1',
+      'quiz:a:r1: 1:o1',
+      'quiz:a:r1:100:o1',
+      'quiz:a:r1:0:Bad',
+      'quiz:a:r1:0:o_1',
+      `quiz:a:r1:0:${'x'.repeat(21)}`,
+      'quiz:w:r1',
+      'quiz:w:r1:0:o1',
+      'quiz:w:r1:x',
+      `quiz:a:${'r'.repeat(33)}:0:o1`,
+    ];
+    for (const raw of forged) expect(decodeRoundButton(raw), raw).toBeNull();
+    for (const raw of notStrings) expect(decodeRoundButton(raw)).toBeNull();
+  });
+
+  it('refuses to encode what would not decode back (a bug, not bad input)', () => {
+    expect(() => encodeRoundButton({ kind: 'answer', roundId: 'has:colon', question: 0, optionId: 'o1' })).toThrow(RangeError);
+    expect(() => encodeRoundButton({ kind: 'answer', roundId: 'r1', question: 0, optionId: 'Upper' })).toThrow(RangeError);
+    expect(() => encodeRoundButton({ kind: 'why', roundId: 'r1', question: 1.5 })).toThrow(RangeError);
+  });
+});
+
+describe('practice buttons', () => {
+  const valid: PracticeButton[] = [
+    { kind: 'answer', questionId: 'quote-integrity-3', optionId: 'bracket', category: null },
+    { kind: 'answer', questionId: 'x'.repeat(40), optionId: 'y'.repeat(20), category: 'missing-context' },
+    { kind: 'next', category: 'verification' },
+    { kind: 'next', category: null },
+  ];
+
+  it('round-trips within 100 characters, the category travelling along', () => {
+    for (const id of valid) {
+      const raw = encodePracticeButton(id);
+      expect(raw.length).toBeLessThanOrEqual(100);
+      expect(decodePracticeButton(raw)).toEqual(id);
+    }
+    expect(encodePracticeButton({ kind: 'answer', questionId: 'q-1', optionId: 'o1', category: null })).toBe('practice:a:q-1:o1:all');
+  });
+
+  it('rejects forged ids', () => {
+    const forged = [
+      ...commonForgeries,
+      'practice:a:Bad_Id:o1:all',
+      'practice:a:../etc:o1:all',
+      'practice:a:q-1',
+      'practice:a:q-1:o1',
+      'practice:a:q-1:o1:politics',
+      'practice:a:q-1::all',
+      `practice:a:${'x'.repeat(41)}:o1:all`,
+      'practice:n:politics',
+      'practice:n',
+      'practice:n:all:x',
+    ];
+    for (const raw of forged) expect(decodePracticeButton(raw), raw).toBeNull();
+    for (const raw of notStrings) expect(decodePracticeButton(raw)).toBeNull();
+  });
+});
+
+describe('excerpt paging buttons', () => {
+  it('round-trips a page, and a disabled end button differs from a live one', () => {
+    expect(encodeExcerptPage(2)).toBe('excerpt:p:2');
+    expect(encodeExcerptPage(2, true)).toBe('excerpt:p:2:x');
+    expect(decodeExcerptPage('excerpt:p:2:x')).toEqual({ page: 2 });
+    expect(decodeExcerptPage(encodeExcerptPage(9999))).toEqual({ page: 9999 });
+  });
+
+  it('rejects forged ids', () => {
+    for (const raw of [...commonForgeries, 'excerpt:p:0', 'excerpt:p:10000', 'excerpt:p:', 'excerpt:p:1:2', 'excerpt:q:1', 'excerpt:p:01']) {
+      expect(decodeExcerptPage(raw), raw).toBeNull();
+    }
+    for (const raw of notStrings) expect(decodeExcerptPage(raw)).toBeNull();
+    expect(() => encodeExcerptPage(0)).toThrow(RangeError);
+  });
+});
+
+describe('reset confirmation buttons', () => {
+  const valid: AdminId[] = [{ kind: 'cancel' }, { kind: 'reset', expires: 1_796_158_565, token: 'Ab-_0123' }];
+
+  it('round-trips', () => {
+    for (const id of valid) expect(decodeAdminId(encodeAdminId(id))).toEqual(id);
+  });
+
+  it('rejects forged ids: a token of the wrong form, a non-numeric or negative expiry, extra parts', () => {
+    const forged = [...commonForgeries, 'admin:cancel:x', 'admin:reset:1:short', 'admin:reset:x:Ab-_0123', 'admin:reset:-1:Ab-_0123', 'admin:reset:1:Ab-_0123:x', 'admin:reset'];
+    for (const raw of forged) expect(decodeAdminId(raw), raw).toBeNull();
+    for (const raw of notStrings) expect(decodeAdminId(raw)).toBeNull();
+  });
+});
