@@ -7,7 +7,8 @@ import { renderRoundQuestion } from '../src/render/quiz.js';
 import { loadContent } from '../src/content/loader.js';
 import { DEFAULT_CONTENT_DIR } from '../src/content/paths.js';
 import { listTallies, recordAnswer, resetTallies } from '../src/quiz/tallies.js';
-import { openStore, type Store } from '../src/storage.js';
+import { openStore } from '../src/storage/open.js';
+import type { Store } from '../src/storage/store.js';
 import { silentLogger } from './support/log.js';
 import { tempDir } from './support/temp.js';
 

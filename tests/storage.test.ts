@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, StorageError, type Store } from '../src/storage.js';
-import { KeyedLock } from '../src/lock.js';
+import { openStore } from '../src/storage/open.js';
+import { StorageError, type Store } from '../src/storage/store.js';
+import { KeyedLock } from '../src/storage/lock.js';
 import { memoryLogger, silentLogger } from './support/log.js';
 import { tempDir } from './support/temp.js';
 

@@ -1,7 +1,7 @@
 import type { Category, Question } from '../content/schema.js';
 import type { Content } from '../content/types.js';
 import { UserError } from '../errors.js';
-import type { Store } from '../storage.js';
+import type { Store } from '../storage/store.js';
 import { getSeen, pickQuestions, rememberSeen } from './select.js';
 import { recordAnswer } from './tallies.js';
 

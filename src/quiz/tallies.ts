@@ -1,5 +1,5 @@
 import type { Category } from '../content/schema.js';
-import type { Store } from '../storage.js';
+import type { Store } from '../storage/store.js';
 
 export interface CategoryTally {
   answered: number;
