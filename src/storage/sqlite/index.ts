@@ -41,8 +41,8 @@ export async function openSqliteStore(file: string, log: Logger): Promise<Store>
   keyv.on('error', (error: unknown) => log.debug({ err: error }, 'storage adapter error event'));
 
   const lock = new KeyedLock();
-  // Keyv hands a write to the batcher only a few microtasks after it is called, so
-  // the batcher alone cannot know about a write that was just called: keep them here.
+  // Every write in flight. Keyv hands a write to the batcher only a few microtasks
+  // after it is called, so the batcher's own queue would miss one just called.
   const writing = new Set<Promise<unknown>>();
   const track = <R>(write: Promise<R>): Promise<R> => {
     writing.add(write);
@@ -53,7 +53,6 @@ export async function openSqliteStore(file: string, log: Logger): Promise<Store>
   /** Resolves once every write called so far has finished (not later ones, so a scan cannot starve). */
   const settle = async () => {
     await Promise.allSettled([...writing]);
-    await rows.settle();
   };
 
   const store: Store = {
