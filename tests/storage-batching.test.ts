@@ -6,7 +6,6 @@ import { renderExcerpt } from '../src/render/excerpt.js';
 import { renderRoundQuestion } from '../src/render/quiz.js';
 import { loadContent } from '../src/content/loader.js';
 import { DEFAULT_CONTENT_DIR } from '../src/content/paths.js';
-import { listTallies, recordAnswer, resetTallies } from '../src/quiz/tallies.js';
 import { openStore } from '../src/storage/open.js';
 import type { Store } from '../src/storage/store.js';
 import { silentLogger } from './support/log.js';
@@ -24,8 +23,6 @@ async function sqliteStore(): Promise<{ store: Store; file: string }> {
   cleanups.push(tmp.cleanup, () => store.close().catch(() => {}));
   return { store, file };
 }
-
-const answer = (userId: string, correct = true, at = 1) => ({ guildId: 'g', userId, userName: userId, category: 'attribution' as const, correct, at });
 
 describe('batched SQLite store', () => {
   it('a read issued right after a write sees that write, even in the same tick', async () => {
@@ -54,45 +51,6 @@ describe('batched SQLite store', () => {
     cleanups.push(() => reopened.close());
     expect(await reopened.scan('p:')).toEqual([]);
     expect(await reopened.get('kept')).toBe(true);
-  });
-});
-
-describe('in-memory guild standings behind listTallies', () => {
-  it('an answer recorded after the first listing shows in the next one', async () => {
-    const { store } = await sqliteStore();
-    await recordAnswer(store, answer('a'));
-    expect((await listTallies(store, 'g')).map((t) => t.userId)).toEqual(['a']);
-    await recordAnswer(store, answer('b'));
-    await recordAnswer(store, answer('a', false));
-    const listed = await listTallies(store, 'g');
-    expect(listed.map((t) => [t.userId, t.answered])).toEqual([['a', 2], ['b', 1]]);
-  });
-
-  it('answers recorded while the first listing is still reading SQLite are not lost from it', async () => {
-    const { store } = await sqliteStore();
-    for (let i = 0; i < 200; i++) await recordAnswer(store, answer(`u${String(i).padStart(3, '0')}`));
-    const first = listTallies(store, 'g');
-    const during = Array.from({ length: 50 }, (_, i) => recordAnswer(store, answer(`late${i}`)));
-    await Promise.all([first, ...during]);
-    const after = await listTallies(store, 'g');
-    expect(after).toHaveLength(250);
-    expect(after.filter((t) => t.userId.startsWith('late'))).toHaveLength(50);
-  });
-
-  it('a reset racing the first listing leaves no stale copy', async () => {
-    const { store } = await sqliteStore();
-    for (let i = 0; i < 100; i++) await recordAnswer(store, answer(`u${i}`));
-    const listing = listTallies(store, 'g');
-    const cleared = resetTallies(store, 'g');
-    await Promise.all([listing, cleared]);
-    expect(await listTallies(store, 'g')).toEqual([]);
-  });
-
-  it('hands out frozen tallies, so one caller cannot change another’s', async () => {
-    const { store } = await sqliteStore();
-    await recordAnswer(store, answer('a'));
-    const [tally] = await listTallies(store, 'g');
-    expect(Object.isFrozen(tally)).toBe(true);
   });
 });
 
