@@ -12,7 +12,7 @@ import { systemClock, type Clock } from './schedule/clock.js';
 import { schedulePoster } from './prompts/post.js';
 import { QuizRunner } from './quiz/runner.js';
 import { Scheduler } from './schedule/scheduler.js';
-import { openStore } from './storage.js';
+import { openStore } from './storage/open.js';
 
 export interface StartOptions {
   config: Config;

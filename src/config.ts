@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_CONTENT_DIR } from './content/paths.js';
 import { plural } from './render/text.js';
 import { canonicalTimeZone } from './schedule/zoned.js';
+import { isSupportedStorageUrl, SUPPORTED_STORAGE_URLS } from './storage/open.js';
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
 
@@ -12,7 +13,7 @@ const schema = z.object({
   DISCORD_API_URL: z.url({ error: 'must be a URL such as http://127.0.0.1:8080/api' }).optional(),
   STORAGE_URL: z
     .string()
-    .regex(/^(sqlite:\/\/.+|memory:(\/\/)?)$/, 'must look like sqlite://data/bot.sqlite (or memory:// for a throwaway store)')
+    .refine(isSupportedStorageUrl, `must look like ${SUPPORTED_STORAGE_URLS}`)
     .default('sqlite://data/bot.sqlite'),
   CONTENT_DIR: z.string().min(1).default(DEFAULT_CONTENT_DIR),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),

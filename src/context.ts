@@ -2,7 +2,7 @@ import type { Client } from 'discord.js';
 import type { Config } from './config.js';
 import type { Content } from './content/types.js';
 import type { Logger } from './logger.js';
-import type { Store } from './storage.js';
+import type { Store } from './storage/store.js';
 import type { Clock } from './schedule/clock.js';
 import type { Cooldowns } from './cooldowns.js';
 import type { QuizRunner } from './quiz/runner.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listTallies } from '../src/quiz/tallies.js';
-import { openStore } from '../src/storage.js';
+import { openStore } from '../src/storage/open.js';
 import { spawnBot, startChildBot, type ChildBot } from './support/child-bot.js';
 import { LocalDiscord, type InteractionHandle, type MessageRecord } from './support/local-discord/index.js';
 import { silentLogger } from './support/log.js';

@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSy
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONTENT_DIR } from '../src/content/paths.js';
-import { openStore } from '../src/storage.js';
+import { openStore } from '../src/storage/open.js';
 import { runBotToExit } from './support/child-bot.js';
 import { LocalDiscord } from './support/local-discord/index.js';
 import { silentLogger } from './support/log.js';

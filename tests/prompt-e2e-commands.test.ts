@@ -517,7 +517,7 @@ describe('/prompt schedule and managing schedules', () => {
     expect(prompts(bot.tb, bot.tb.discord.channels.prompts.id)).toHaveLength(0);
   });
 
-  // Fails until src/storage.ts stops logging refusals thrown inside store.update as storage errors.
+  // The refusal is thrown inside store.update; storage must log only its own failures, not the caller's.
   it('a refusal is not logged as an error for the operator', async () => {
     const { id } = scheduled(await schedule({ when: 'in 1h' }));
     const before = bot.tb.logs().length;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Question } from '../src/content/schema.js';
 import { getTally, listTallies, type Tally } from '../src/quiz/tallies.js';
 import { ManualClock } from '../src/schedule/manual-clock.js';
-import type { Store } from '../src/storage.js';
+import type { Store } from '../src/storage/store.js';
 import { EPHEMERAL, embedOf, buttonsOf, isRevealed, correctIndex, questionOf as questionIn, shownOptions } from './support/messages.js';
 import { startTestBot, type TestBot } from './support/bot.js';
 import type { MessageRecord, UserRecord } from './support/local-discord/index.js';

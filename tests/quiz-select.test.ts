@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Category, Question } from '../src/content/schema.js';
-import { openStore } from '../src/storage.js';
+import { openStore } from '../src/storage/open.js';
 import { getSeen, pickQuestions, rememberSeen, SEEN_LIMIT } from '../src/quiz/select.js';
 
 const question = (id: string, category: Category = 'attribution', difficulty: 1 | 2 | 3 = 1): Question => ({

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../src/storage.js';
+import { openStore } from '../src/storage/open.js';
+import type { Store } from '../src/storage/store.js';
 import { getTally, listTallies, recordAnswer, resetTallies, type AnswerEvent } from '../src/quiz/tallies.js';
 
 const log = pino({ level: 'silent' });

@@ -35,7 +35,7 @@ describe('systemClock', () => {
   it('lets the process exit while a scheduler waits for a run far ahead', () => {
     const script = `
       import { pino } from 'pino';
-      import { openStore } from './src/storage.ts';
+      import { openStore } from './src/storage/open.ts';
       import { createSchedule } from './src/schedule/repository.ts';
       import { Scheduler } from './src/schedule/scheduler.ts';
       const log = pino({ level: 'silent' });

@@ -2,7 +2,8 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Prompt } from '../src/content/schema.js';
 import { UserError } from '../src/errors.js';
-import { openStore, type Store } from '../src/storage.js';
+import { openStore } from '../src/storage/open.js';
+import type { Store } from '../src/storage/store.js';
 import {
   cancelSchedule,
   createSchedule,

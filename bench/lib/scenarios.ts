@@ -2,7 +2,7 @@
 import { pino } from 'pino';
 import { CATEGORIES } from '../../src/content/schema.js';
 import { applyAnswer, listTallies, tallyKey, type Tally } from '../../src/quiz/tallies.js';
-import { openStore } from '../../src/storage.js';
+import { openStore } from '../../src/storage/open.js';
 import type { InteractionResponseRecord, LocalDiscord } from '../../tests/support/local-discord/index.js';
 import { asUser, buttonTemplate, commandTemplate, messageJson, userId } from './driver.js';
 import type { Target } from './target.js';

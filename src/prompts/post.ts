@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 import { fit, preview } from '../render/text.js';
 import { nextPromptForGuild } from '../schedule/rotation.js';
 import type { Schedule } from '../schedule/types.js';
-import type { Store } from '../storage.js';
+import type { Store } from '../storage/store.js';
 
 /** What the bot needs in a channel to post a prompt and open its thread. */
 const PROMPT_PERMISSIONS: Array<[bigint, string]> = [

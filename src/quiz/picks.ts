@@ -1,4 +1,4 @@
-import type { Store } from '../storage.js';
+import type { Store } from '../storage/store.js';
 
 /**
  * Who picked what in a revealed round question, kept so "Why not mine?" can

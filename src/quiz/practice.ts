@@ -1,6 +1,6 @@
 import type { Category, Question } from '../content/schema.js';
 import type { Content } from '../content/types.js';
-import type { Store } from '../storage.js';
+import type { Store } from '../storage/store.js';
 import { getSeen, pickQuestions, rememberSeen } from './select.js';
 import { recordAnswerOnce } from './tallies.js';
 

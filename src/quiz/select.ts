@@ -1,5 +1,5 @@
 import type { Category, Question } from '../content/schema.js';
-import type { Store } from '../storage.js';
+import type { Store } from '../storage/store.js';
 import { shuffled } from './shuffle.js';
 
 export const SEEN_LIMIT = 50;

@@ -1,5 +1,5 @@
 import type { Category } from '../content/schema.js';
-import type { Store } from '../storage.js';
+import type { Store } from '../storage/store.js';
 
 export interface CategoryTally {
   answered: number;
@@ -90,12 +90,17 @@ export function getTally(store: Store, guildId: string, userId: string): Promise
 }
 
 /**
- * Every tally in the guild, in user-id key order. Served from an in-memory copy
+ * Every tally in the guild, sorted by user id. Served from an in-memory copy
  * of the guild's tallies once it has been read (see GuildStandings); the
  * tallies are frozen, as they are shared between callers.
  */
 export async function listTallies(store: Store, guildId: string): Promise<Tally[]> {
-  return standingsFor(store).list(guildId, async () => (await store.scan<Tally>(guildPrefix(guildId))).map(([key, tally]) => [key.slice(guildPrefix(guildId).length), tally] as const));
+  const prefix = guildPrefix(guildId);
+  return standingsFor(store).list(guildId, async () => {
+    const rows = (await store.scan<Tally>(prefix)).map(([key, tally]) => [key.slice(prefix.length), tally] as const);
+    // scan promises no order; the copy keeps its user ids sorted (see lowerBound).
+    return rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  });
 }
 
 /** Clears the guild's tallies; returns how many users were cleared. */
@@ -116,7 +121,7 @@ const IDLE_MS = 15 * 60_000;
 /** or, least recently listed first, when all copies together hold more tallies than this (about 640 bytes of heap each: 64 MB). */
 const MAX_CACHED = 100_000;
 
-type Loaded = { state: 'ready'; userIds: string[]; byUser: Map<string, Tally>; lastRead: number; /** The list in key order, until the next write. */ list?: Tally[] };
+type Loaded = { state: 'ready'; userIds: string[]; byUser: Map<string, Tally>; lastRead: number; /** The list sorted by user id, until the next write. */ list?: Tally[] };
 type Loading = { state: 'loading'; promise: Promise<Tally[]>; journal: Tally[] };
 
 const deepFreeze = (t: Tally): Tally => {
@@ -125,7 +130,7 @@ const deepFreeze = (t: Tally): Tally => {
   return Object.freeze(t);
 };
 
-/** Index of the first user id in `ids` (sorted) that is >= id: the same order as SQLite's ORDER BY key for these digit strings. */
+/** Index of the first user id in `ids` (sorted by code unit, as listTallies sorts them) that is >= id. */
 function lowerBound(ids: readonly string[], id: string): number {
   let lo = 0;
   let hi = ids.length;

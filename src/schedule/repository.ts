@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { UserError } from '../errors.js';
-import type { Store } from '../storage.js';
+import type { Store } from '../storage/store.js';
 import {
   MAX_SCHEDULES_PER_GUILD,
   SCHEDULES_PREFIX,

@@ -1,5 +1,5 @@
 import type { Prompt } from '../content/schema.js';
-import type { Store } from '../storage.js';
+import type { Store } from '../storage/store.js';
 import { rotationKey } from './types.js';
 
 interface Rotation {

@@ -1,4 +1,4 @@
-import type { Store } from '../storage.js';
+import type { Store } from '../storage/store.js';
 import { updateSchedule } from './repository.js';
 import { isActive, type LastResult, type RunInfo, type Schedule } from './types.js';
 import { nextRunAfter } from './when.js';

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { Store } from '../storage.js';
+import type { Store } from '../storage/store.js';
 import { guildSettingsKey } from './types.js';
 import { canonicalTimeZone } from './zoned.js';
 

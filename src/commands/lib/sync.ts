@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Routes, type REST, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Logger } from '../../logger.js';
-import type { Store } from '../../storage.js';
+import type { Store } from '../../storage/store.js';
 
 export interface SyncTarget {
   applicationId: string;

@@ -59,8 +59,8 @@ export class RowBatcher {
 
   /**
    * Resolves once every read and write issued before the call has finished
-   * (not later ones, so a scan cannot starve under load). Scans, deletes and
-   * close call it so they see every write issued before them.
+   * (not later ones, so it cannot starve under load). A delete calls it so
+   * that a write of its key still queued here lands first.
    */
   async settle(): Promise<void> {
     const waits: Array<Promise<unknown>> = [...this.#running];

@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv from 'keyv';
+import type { Logger } from 'pino';
+import { KeyedLock } from '../lock.js';
+import { logFailures, runChange } from '../logged.js';
+import { StorageError, type Change, type Store } from '../store.js';
+import { RowBatcher, type Query } from './batcher.js';
+import { NAMESPACE, batchedAdapter, deleteRows, scanRows } from './keyv-rows.js';
+
+/** Opens (and creates, with its folder) a SQLite file in WAL mode; refuses a file it cannot use, leaving it as it is. */
+export async function openSqliteStore(file: string, log: Logger): Promise<Store> {
+  mkdirSync(dirname(file), { recursive: true });
+  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5000 });
+  // The adapter reports a failed open as an event too; the awaited query below is what we act on.
+  adapter.on('error', () => {});
+  const query = adapter.query as Query;
+  const table = adapter.opts.table as string;
+  try {
+    await query('PRAGMA journal_mode=WAL');
+    await query('PRAGMA synchronous=NORMAL');
+    const [check] = await query('PRAGMA quick_check');
+    if (check && Object.values(check)[0] !== 'ok') throw new Error(`integrity check says ${String(Object.values(check)[0])}`);
+    await query(`SELECT count(*) FROM ${table}`);
+  } catch (error) {
+    await adapter.disconnect().catch(() => {});
+    throw new StorageError(`Cannot use the storage file ${file}: ${(error as Error).message}. The file was left as it is.`);
+  }
+
+  const rows = new RowBatcher(query, table);
+  const keyv = new Keyv({
+    store: batchedAdapter(rows, query, table),
+    namespace: NAMESPACE,
+    // Plain JSON is several times faster than Keyv's default serialiser and our values are plain data.
+    serialize: JSON.stringify,
+    deserialize: (raw: string) => JSON.parse(raw) as never,
+    throwOnErrors: true,
+  });
+  // Failed operations are logged where they are awaited; this catches the adapter's own events.
+  keyv.on('error', (error: unknown) => log.debug({ err: error }, 'storage adapter error event'));
+
+  const lock = new KeyedLock();
+  // Every write in flight. Keyv hands a write to the batcher only a few microtasks
+  // after it is called, so the batcher's own queue would miss one just called.
+  const writing = new Set<Promise<unknown>>();
+  const track = <R>(write: Promise<R>): Promise<R> => {
+    writing.add(write);
+    const forget = () => writing.delete(write);
+    write.then(forget, forget);
+    return write;
+  };
+  /** Resolves once every write called so far has finished (not later ones, so a scan cannot starve). */
+  const settle = async () => {
+    await Promise.allSettled([...writing]);
+  };
+
+  const store: Store = {
+    get: (key) => keyv.get(key),
+    set: async (key, value) => {
+      await track(keyv.set(key, value));
+    },
+    delete: (key) => track(keyv.delete(key)),
+    update: <T>(key: string, change: Change<T>) =>
+      lock.run(key, async () => {
+        const next = await runChange(change, await keyv.get<T>(key));
+        await track(next === undefined ? keyv.delete(key) : keyv.set(key, next));
+        return next;
+      }),
+    async scan<T>(prefix: string) {
+      await settle();
+      return scanRows<T>(query, table, prefix);
+    },
+    async deletePrefix(prefix) {
+      await settle();
+      return deleteRows(query, table, prefix);
+    },
+    // Queued updates first (they write when their turn comes), then every write they and others called.
+    async close() {
+      await lock.drain();
+      await settle();
+      await adapter.disconnect();
+    },
+  };
+  return logFailures(store, log);
+}
