@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { systemClock, type Clock } from './schedule/clock.js';
 import { schedulePoster } from './prompts/post.js';
 import { QuizRunner } from './quiz/runner.js';
+import { Standings } from './quiz/standings.js';
 import { Scheduler } from './schedule/scheduler.js';
 import { openStore } from './storage/open.js';
 
@@ -47,7 +48,8 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
     throw error;
   }
   const readyClient = client as Client<true>;
-  const quiz = new QuizRunner({ store, content, clock, log });
+  const standings = new Standings(clock);
+  const quiz = new QuizRunner({ store, standings, content, clock, log });
   const scheduler = new Scheduler({
     store,
     clock,
@@ -55,7 +57,7 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
     graceMs: config.PROMPT_GRACE_MINUTES * 60_000,
     post: schedulePoster(readyClient, content, store),
   });
-  const services = { config, content, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, scheduler, log };
+  const services = { config, content, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, standings, scheduler, log };
 
   const handle = createInteractionHandler({ commands, components }, services);
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));

@@ -7,6 +7,7 @@ import type { Clock } from './schedule/clock.js';
 import type { Cooldowns } from './cooldowns.js';
 import type { QuizRunner } from './quiz/runner.js';
 import type { Scheduler } from './schedule/scheduler.js';
+import type { Standings } from './quiz/standings.js';
 
 /** What every command and component handler receives: its dependencies, nothing global. */
 export interface Context {
@@ -17,6 +18,8 @@ export interface Context {
   readonly client: Client<true>;
   readonly cooldowns: Cooldowns;
   readonly quiz: QuizRunner;
+  /** The in-memory mirror of each listed guild's tallies; every tally write passes it along with the store. */
+  readonly standings: Standings;
   readonly scheduler: Scheduler;
   /** A child logger carrying the interaction's guild, channel, user and command. */
   readonly log: Logger;

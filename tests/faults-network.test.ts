@@ -73,7 +73,7 @@ describe('gateway socket dropped during a quiz round', () => {
     expect(String((revealed.embeds[0] as { footer?: { text?: string } }).footer?.text)).toBe('18 answers');
     await discord.waitForMessage(channelId, (m) => m.embeds.some((e) => String((e as { title?: string }).title).startsWith('Round over')));
 
-    const tallies = await listTallies(t.bot.services.store, discord.guild.id);
+    const tallies = await listTallies(t.bot.services, discord.guild.id);
     expect(tallies.map((x) => x.userId).sort()).toEqual(users.map((u) => u.id).sort());
     for (const tally of tallies) expect(tally.answered, tally.userName).toBe(1);
     expect(t.logs().filter((l) => Number(l.level) >= 50)).toEqual([]);

@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Standings } from '../src/quiz/standings.js';
 import { listTallies } from '../src/quiz/tallies.js';
+import { systemClock } from '../src/schedule/clock.js';
 import { openStore } from '../src/storage/open.js';
 import { spawnBot, startChildBot, type ChildBot } from './support/child-bot.js';
 import { LocalDiscord, type InteractionHandle, type MessageRecord } from './support/local-discord/index.js';
@@ -118,7 +120,7 @@ describe('bot process killed or stopped', () => {
     expect(await sqliteAll(file, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
     const store = await openStore(`sqlite://${file}`, silentLogger());
     try {
-      const tallies = new Map((await listTallies(store, discord.guild.id)).map((t) => [t.userId, t]));
+      const tallies = new Map((await listTallies({ store, standings: new Standings(systemClock) }, discord.guild.id)).map((t) => [t.userId, t]));
       const missing = acknowledged.map((h) => h.record.user_id).filter((id) => !tallies.has(id));
       expect(missing).toEqual([]);
       // Nothing counted twice, nothing invented: each tally is one answer by one of the 200.

@@ -48,7 +48,7 @@ async function seed(guild: GuildRecord, rows: Array<[string, number, number]>): 
   for (const [i, [name, correct, answered]] of rows.entries()) {
     for (let k = 0; k < answered; k++) {
       const category = k % 2 === 0 ? 'attribution' : 'verification';
-      await recordAnswer(store(), { guildId: guild.id, userId: `90000000000000${String(i).padStart(4, '0')}`, userName: name, category, correct: k < correct, at: clock.now() + k });
+      await recordAnswer(bot.bot.services, { guildId: guild.id, userId: `90000000000000${String(i).padStart(4, '0')}`, userName: name, category, correct: k < correct, at: clock.now() + k });
     }
   }
 }
@@ -99,7 +99,7 @@ describe('/quiz-admin definition and access', () => {
     const reply = await d().runCommand({ user: w.member, channelId: w.channelId, name: 'quiz-admin', subcommand: 'reset', skipPermissionCheck: true }).reply();
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toBe('Only people who can manage this server can do that.');
-    expect(await listTallies(store(), w.guild.id)).toHaveLength(1);
+    expect(await listTallies(bot.bot.services, w.guild.id)).toHaveLength(1);
   });
 });
 
@@ -112,7 +112,7 @@ describe('/quiz-admin export', () => {
       ['Zoë, "the reader"', 5, 5],
     ]);
     // Answers in another server stay out of this export.
-    await recordAnswer(store(), { guildId: '123456789012345678', userId: '1', userName: 'elsewhere', category: 'attribution', correct: true, at: clock.now() });
+    await recordAnswer(bot.bot.services, { guildId: '123456789012345678', userId: '1', userName: 'elsewhere', category: 'attribution', correct: true, at: clock.now() });
     const reply = await admin(w, 'export').reply();
     expect(reply.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(reply.content).toBe('Quiz tallies of 3 people.');
@@ -123,7 +123,7 @@ describe('/quiz-admin export', () => {
     expect(text.startsWith('\uFEFF')).toBe(true);
     const [header, ...rows] = parseCsv(text.slice(1));
     expect(header).toEqual(CSV_HEADER);
-    const tallies = await listTallies(store(), w.guild.id);
+    const tallies = await listTallies(bot.bot.services, w.guild.id);
     expect(rows).toHaveLength(tallies.length);
     const col = (row: string[], name: string) => row[CSV_HEADER.indexOf(name)];
     for (const [i, t] of tallies.entries()) {
@@ -154,7 +154,7 @@ describe('/quiz-admin export', () => {
 });
 
 describe('/quiz-admin reset', () => {
-  const countIn = async (w: World) => (await listTallies(store(), w.guild.id)).length;
+  const countIn = async (w: World) => (await listTallies(bot.bot.services, w.guild.id)).length;
 
   async function askToReset(w: World): Promise<{ message: MessageRecord; confirm: Button; cancel: Button }> {
     const message = await admin(w, 'reset').reply();
@@ -208,13 +208,13 @@ describe('/quiz-admin reset', () => {
   it('Cancel clears nothing', async () => {
     const w = world();
     await seed(w.guild, [['a', 1, 1], ['b', 0, 1]]);
-    const before: Tally[] = await listTallies(store(), w.guild.id);
+    const before: Tally[] = await listTallies(bot.bot.services, w.guild.id);
     const { message, cancel } = await askToReset(w);
     await click(w.admin, message, cancel.custom_id).response();
     const updated = d().message(message.id)!;
     expect(updated.content).toBe('Reset cancelled. Nothing was cleared.');
     expect(updated.components).toEqual([]);
-    expect(await listTallies(store(), w.guild.id)).toEqual(before);
+    expect(await listTallies(bot.bot.services, w.guild.id)).toEqual(before);
   });
 
   it('a forged reset click from a member without Manage Server is refused and clears nothing', async () => {

@@ -231,7 +231,7 @@ describe('answering a round question', () => {
     const handles = users.map((u, i) => click(u, q, i % 4));
     const replies = await Promise.all(handles.map((h) => h.reply(15_000)));
     replies.forEach((r, i) => expect(r.content, users[i]!.username).toBe(`Locked in: ${LETTERS[i % 4]}`));
-    const tallies = new Map((await listTallies(store(), guildId())).map((t) => [t.userId, t]));
+    const tallies = new Map((await listTallies(bot.bot.services, guildId())).map((t) => [t.userId, t]));
     const right = correctIndex(questionOf(q), q);
     for (const [i, u] of users.entries()) {
       expect(tallies.get(u.id), u.username).toMatchObject({ answered: 1, correct: i % 4 === right ? 1 : 0, userName: u.username });

@@ -232,7 +232,7 @@ describe('/quiz leaderboard', () => {
       const user = d().addUser({ username: name, guildIds: [guild.id] });
       users.set(name, user);
       for (let i = 0; i < answered; i++) {
-        await recordAnswer(store(), { guildId: guild.id, userId: user.id, userName: name, category: 'attribution', correct: i < correct, at: at + i });
+        await recordAnswer(bot.bot.services, { guildId: guild.id, userId: user.id, userName: name, category: 'attribution', correct: i < correct, at: at + i });
       }
     }
     const reply = await d().runCommand({ user: users.get('lbcaller')!, channelId: ch, name: 'quiz', subcommand: 'leaderboard' }).reply();

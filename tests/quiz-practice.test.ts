@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Question } from '../src/content/schema.js';
 import { recordPracticeAnswer } from '../src/quiz/practice.js';
+import { Standings } from '../src/quiz/standings.js';
+import { systemClock } from '../src/schedule/clock.js';
 import { getTally, RECENT_PRACTICE } from '../src/quiz/tallies.js';
 import { openStore } from '../src/storage/open.js';
 import type { Store } from '../src/storage/store.js';
@@ -44,7 +46,7 @@ async function failingOnce(): Promise<{ store: Store; failNext: () => void }> {
 }
 
 const answer = (store: Store, messageId: string, optionId = 'right') =>
-  recordPracticeAnswer(store, { guildId: 'g', userId: 'u', userName: 'amy', messageId, question, optionId, at: 1 });
+  recordPracticeAnswer({ store, standings: new Standings(systemClock) }, { guildId: 'g', userId: 'u', userName: 'amy', messageId, question, optionId, at: 1 });
 
 describe('a practice answer is one atomic write', () => {
   it('a failed write leaves neither the count nor the "answered" mark, so the retry counts exactly once', async () => {

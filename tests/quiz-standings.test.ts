@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/storage/open.js';
 import type { Store } from '../src/storage/store.js';
+import { ManualClock } from '../src/schedule/manual-clock.js';
+import { Standings, type StandingsLimits } from '../src/quiz/standings.js';
 import { listTallies, recordAnswer, resetTallies } from '../src/quiz/tallies.js';
 import { silentLogger } from './support/log.js';
 
@@ -11,7 +13,7 @@ const answer = (userId: string, correct = true, at = 1) => ({ guildId: 'g', user
  * release(): it holds a listing's first read open, so the races with it
  * happen every time instead of depending on timing.
  */
-async function heldStore() {
+async function heldStore(clock = new ManualClock(0), limits?: StandingsLimits) {
   const store = await openStore('memory://', silentLogger());
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
@@ -28,12 +30,12 @@ async function heldStore() {
       return rows;
     },
   };
-  return { store: held, read, release, scans: () => scans };
+  return { book: { store: held, standings: new Standings(clock, limits) }, read, release, scans: () => scans };
 }
 
 describe('the in-memory guild standings behind listTallies', () => {
   it('an answer recorded after the first listing shows in the next one, without reading the store again', async () => {
-    const { store, release, scans } = await heldStore();
+    const { book: store, release, scans } = await heldStore();
     release();
     await recordAnswer(store, answer('b'));
     expect((await listTallies(store, 'g')).map((t) => t.userId)).toEqual(['b']);
@@ -44,7 +46,7 @@ describe('the in-memory guild standings behind listTallies', () => {
   });
 
   it('answers recorded while the first listing is reading are replayed onto it', async () => {
-    const { store, read, release, scans } = await heldStore();
+    const { book: store, read, release, scans } = await heldStore();
     for (let i = 0; i < 20; i++) await recordAnswer(store, answer(`u${String(i).padStart(2, '0')}`));
     const first = listTallies(store, 'g');
     await read; // the rows are read: answers from here on are not in them
@@ -60,7 +62,7 @@ describe('the in-memory guild standings behind listTallies', () => {
   });
 
   it('a listing whose read overlapped a reset is not kept', async () => {
-    const { store, read, release, scans } = await heldStore();
+    const { book: store, read, release, scans } = await heldStore();
     for (let i = 0; i < 10; i++) await recordAnswer(store, answer(`u${i}`));
     const first = listTallies(store, 'g');
     await read; // the rows, read before the reset, still hold all ten
@@ -72,11 +74,44 @@ describe('the in-memory guild standings behind listTallies', () => {
   });
 
   it('hands out frozen tallies, so one caller cannot change another’s', async () => {
-    const { store, release } = await heldStore();
+    const { book: store, release } = await heldStore();
     release();
     await recordAnswer(store, answer('a'));
     const [tally] = await listTallies(store, 'g');
     expect(Object.isFrozen(tally)).toBe(true);
     expect(Object.isFrozen(tally!.byCategory.attribution)).toBe(true);
+  });
+
+  it('drops a guild’s copy after it has not been listed for the idle time, and reads the store again', async () => {
+    const clock = new ManualClock(0);
+    const { book, release, scans } = await heldStore(clock, { idleMs: 60_000, maxCached: 1000 });
+    release();
+    await recordAnswer(book, answer('a'));
+    await recordAnswer(book, { ...answer('b'), guildId: 'other' });
+    await listTallies(book, 'g');
+    await clock.advance(30_000);
+    await listTallies(book, 'other'); // g was listed 30 s ago: kept
+    await listTallies(book, 'g');
+    expect(scans()).toBe(2);
+    await clock.advance(60_001);
+    await listTallies(book, 'other'); // g idle for over a minute: dropped while listing another guild
+    expect(scans()).toBe(2);
+    expect((await listTallies(book, 'g')).map((t) => t.userId)).toEqual(['a']);
+    expect(scans()).toBe(3);
+  });
+
+  it('over the size cap, drops the least recently listed guild first', async () => {
+    const clock = new ManualClock(0);
+    const { book, release, scans } = await heldStore(clock, { idleMs: 3_600_000, maxCached: 3 });
+    release();
+    for (const [guildId, userId] of [['g1', 'a'], ['g1', 'b'], ['g2', 'c'], ['g2', 'd']] as const) await recordAnswer(book, { ...answer(userId), guildId });
+    await listTallies(book, 'g1');
+    await clock.advance(1);
+    await listTallies(book, 'g2'); // 4 tallies cached, over 3: g1 (listed earlier) goes, g2 (being listed) stays
+    expect(scans()).toBe(2);
+    await listTallies(book, 'g2');
+    expect(scans()).toBe(2);
+    await listTallies(book, 'g1');
+    expect(scans()).toBe(3);
   });
 });

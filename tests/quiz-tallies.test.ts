@@ -5,7 +5,9 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/storage/open.js';
 import type { Store } from '../src/storage/store.js';
-import { getTally, listTallies, recordAnswer, resetTallies, type AnswerEvent } from '../src/quiz/tallies.js';
+import { Standings } from '../src/quiz/standings.js';
+import { getTally, listTallies, recordAnswer, resetTallies, type AnswerEvent, type TallyBook } from '../src/quiz/tallies.js';
+import { systemClock } from '../src/schedule/clock.js';
 
 const log = pino({ level: 'silent' });
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -13,10 +15,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function memory(): Promise<Store> {
+/** A store with its standings mirror, as the bot passes them to every tally write. */
+const book = (store: Store): TallyBook => ({ store, standings: new Standings(systemClock) });
+
+async function memory(): Promise<TallyBook> {
   const store = await openStore('memory://', log);
   cleanups.push(() => store.close());
-  return store;
+  return book(store);
 }
 
 const answer = (over: Partial<AnswerEvent> = {}): AnswerEvent => ({
@@ -37,7 +42,7 @@ describe('tallies', () => {
     const t = await recordAnswer(store, answer({ userName: 'Ann B', at: 3000 }));
     expect(t).toMatchObject({ userId: 'u1', userName: 'Ann B', answered: 3, correct: 2, firstAnsweredAt: 1000, lastAnsweredAt: 3000, lastCorrectAt: 3000 });
     expect(t.byCategory).toEqual({ attribution: { answered: 2, correct: 2 }, verification: { answered: 1, correct: 0 } });
-    expect(await getTally(store, 'g1', 'u1')).toEqual(t);
+    expect(await getTally(store.store, 'g1', 'u1')).toEqual(t);
   });
 
   it('tracks the current streak and the best streak', async () => {
@@ -82,8 +87,9 @@ describe('tallies', () => {
   it('is exact under 1000 concurrent answers from 500 users on a real SQLite file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'quiz-tallies-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const store = await openStore(`sqlite://${join(dir, 'bot.sqlite')}`, log);
-    cleanups.push(() => store.close());
+    const file = await openStore(`sqlite://${join(dir, 'bot.sqlite')}`, log);
+    cleanups.push(() => file.close());
+    const store = book(file);
     const events = Array.from({ length: 1000 }, (_, i) =>
       answer({ userId: `user${String(i % 500).padStart(3, '0')}`, correct: i % 3 === 0, at: 1_000 + i }),
     );

@@ -1,7 +1,9 @@
 /** Payloads, seeding and checks shared by `npm run bench` and `npm run soak`. */
 import { pino } from 'pino';
 import { CATEGORIES } from '../../src/content/schema.js';
+import { Standings } from '../../src/quiz/standings.js';
 import { applyAnswer, listTallies, tallyKey, type Tally } from '../../src/quiz/tallies.js';
+import { systemClock } from '../../src/schedule/clock.js';
 import { openStore } from '../../src/storage/open.js';
 import type { InteractionResponseRecord, LocalDiscord } from '../../tests/support/local-discord/index.js';
 import { asUser, buttonTemplate, commandTemplate, messageJson, userId } from './driver.js';
@@ -99,7 +101,7 @@ export class AckLedger {
   async check(storageFile: string, guildId: string): Promise<{ acknowledged: number; tallied: number; users: number; lost: number; extra: number; usersWithMismatch: number }> {
     const store = await openStore(`sqlite://${storageFile}`, silent);
     try {
-      const tallies = new Map((await listTallies(store, guildId)).map((t) => [t.userId, t.answered]));
+      const tallies = new Map((await listTallies({ store, standings: new Standings(systemClock) }, guildId)).map((t) => [t.userId, t.answered]));
       let lost = 0;
       let extra = 0;
       let mismatched = 0;

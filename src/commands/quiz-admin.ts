@@ -21,7 +21,7 @@ export const quizAdmin: Command = {
   data,
   async execute(interaction, ctx) {
     requireManageServer(interaction.memberPermissions);
-    const tallies = await listTallies(ctx.store, interaction.guildId);
+    const tallies = await listTallies(ctx, interaction.guildId);
     if (interaction.options.getSubcommand() === 'export') {
       if (tallies.length === 0) throw new UserError('No one has answered a quiz question in this server yet, so there is nothing to export.');
       const day = new Date(ctx.clock.now()).toISOString().slice(0, 10);

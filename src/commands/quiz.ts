@@ -102,7 +102,7 @@ export const quiz: Command = {
       const embed = new EmbedBuilder().setTitle(`Quiz record: ${fit(user.displayName, 200)}`).setDescription(fit(text, 4096));
       await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     } else if (sub === 'leaderboard') {
-      const board = leaderboard(await listTallies(store, interaction.guildId), interaction.user.id);
+      const board = leaderboard(await listTallies(ctx, interaction.guildId), interaction.user.id);
       const embed = new EmbedBuilder()
         .setTitle('Leaderboard: correct answers')
         .setDescription(fit(renderLeaderboard(board), 4096))

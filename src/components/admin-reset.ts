@@ -45,7 +45,7 @@ export const adminButtons: ComponentHandler = {
       return fresh ? undefined : current;
     });
     if (!fresh) throw new UserError('This confirmation was already used or replaced by a newer one. Run `/quiz-admin reset` again if needed.');
-    const cleared = await resetTallies(ctx.store, interaction.guildId);
+    const cleared = await resetTallies(ctx, interaction.guildId);
     ctx.log.info({ cleared }, 'quiz tallies reset');
     await interaction.update({ content: `Cleared the quiz tallies of ${plural(cleared, 'person', 'people')}.`, components: [] });
   },

@@ -83,7 +83,7 @@ export const practiceButtons: ComponentHandler = {
     }
     const question = ctx.content.question(id.questionId);
     if (!question?.options.some((o) => o.id === id.optionId)) throw new UserError('That question is no longer in the bank. Start again with `/quiz practice`.');
-    const result = await recordPracticeAnswer(ctx.store, {
+    const result = await recordPracticeAnswer(ctx, {
       guildId: interaction.guildId,
       userId: interaction.user.id,
       userName: interaction.user.username,

@@ -2,7 +2,7 @@ import type { Category, Question } from '../content/schema.js';
 import type { Content } from '../content/types.js';
 import type { Store } from '../storage/store.js';
 import { getSeen, pickQuestions, rememberSeen } from './select.js';
-import { recordAnswerOnce } from './tallies.js';
+import { recordAnswerOnce, type TallyBook } from './tallies.js';
 
 const seenScope = (guildId: string, userId: string) => `practice:${guildId}:${userId}`;
 
@@ -19,11 +19,11 @@ export type PracticeResult = { kind: 'recorded'; correct: boolean } | { kind: 'a
 
 /** Records a practice answer once per question message, in one atomic write of the user's tally. */
 export async function recordPracticeAnswer(
-  store: Store,
+  book: TallyBook,
   input: { guildId: string; userId: string; userName: string; messageId: string; question: Question; optionId: string; at: number },
 ): Promise<PracticeResult> {
   const correct = input.question.options.some((o) => o.id === input.optionId && o.correct);
   const event = { guildId: input.guildId, userId: input.userId, userName: input.userName, category: input.question.category, correct, at: input.at };
-  const result = await recordAnswerOnce(store, event, input.messageId);
+  const result = await recordAnswerOnce(book, event, input.messageId);
   return result === 'already-answered' ? { kind: 'already-answered' } : { kind: 'recorded', correct };
 }

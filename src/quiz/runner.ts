@@ -10,6 +10,7 @@ import type { Reveal, Round } from './round.js';
 import { RoundRegistry } from './rounds.js';
 import { getSeen, pickQuestions, rememberSeen } from './select.js';
 import { savePicks } from './picks.js';
+import type { Standings } from './standings.js';
 import { recordAnswer } from './tallies.js';
 import type { Category } from '../content/schema.js';
 
@@ -55,7 +56,7 @@ export class QuizRunner {
   readonly rounds = new RoundRegistry();
   readonly #live = new Map<string, Live>();
 
-  constructor(private readonly deps: { store: Store; content: Content; clock: Clock; log: Logger }) {}
+  constructor(private readonly deps: { store: Store; standings: Standings; content: Content; clock: Clock; log: Logger }) {}
 
   /** Starts a round and posts its first question; a refusal is returned for the command to word. */
   async start(interaction: ChatInputCommandInteraction<'cached'>, request: RoundRequest): Promise<StartRefusal | { kind: 'started' }> {
@@ -107,7 +108,7 @@ export class QuizRunner {
     if (result !== 'accepted') return { kind: result };
     const question = round.questions[input.question]!;
     try {
-      await recordAnswer(this.deps.store, {
+      await recordAnswer(this.deps, {
         guildId: input.guildId,
         userId: input.userId,
         userName: input.userName,

@@ -1,0 +1,131 @@
+import type { Clock } from '../schedule/clock.js';
+import type { Tally } from './tallies.js';
+
+export interface StandingsLimits {
+  /** A guild's copy is dropped when no one has listed it for this long, */
+  idleMs: number;
+  /** or, least recently listed first, when all copies together hold more tallies than this (about 640 bytes of heap each: 64 MB). */
+  maxCached: number;
+}
+
+export const DEFAULT_LIMITS: StandingsLimits = { idleMs: 15 * 60_000, maxCached: 100_000 };
+
+type Loaded = { state: 'ready'; userIds: string[]; byUser: Map<string, Tally>; lastRead: number; /** The list sorted by user id, until the next write. */ list?: Tally[] };
+type Loading = { state: 'loading'; promise: Promise<Tally[]>; journal: Tally[] };
+
+const deepFreeze = (t: Tally): Tally => {
+  for (const c of Object.values(t.byCategory)) Object.freeze(c);
+  Object.freeze(t.byCategory);
+  return Object.freeze(t);
+};
+
+/** Index of the first user id in `ids` (sorted by code unit, as listTallies sorts them) that is >= id. */
+function lowerBound(ids: readonly string[], id: string): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * /quiz leaderboard and the CSV export read every tally of a guild. Reading
+ * and parsing 50,000 rows from SQLite takes 250-350 ms each time, so the first
+ * read of a guild keeps the tallies in memory and every recorded answer updates
+ * that copy after its write has committed. The copy matches the store because
+ * every tally write takes this object with the store (a TallyBook: recordAnswer,
+ * recordAnswerOnce, resetTallies call written() or forget()). Answers
+ * recorded while the first read is running are replayed onto it; a reset drops
+ * the copy, and a read that overlapped the reset is not kept.
+ */
+export class Standings {
+  readonly #guilds = new Map<string, Loaded | Loading>();
+  readonly #clock: Clock;
+  readonly #limits: StandingsLimits;
+  /** Bumped by every reset, so a read that overlapped one is not kept. */
+  readonly #generation = new Map<string, number>();
+  #writes = 0;
+
+  constructor(clock: Clock, limits: StandingsLimits = DEFAULT_LIMITS) {
+    this.#clock = clock;
+    this.#limits = limits;
+  }
+
+  async list(guildId: string, read: () => Promise<ReadonlyArray<readonly [string, Tally]>>): Promise<Tally[]> {
+    const entry = this.#guilds.get(guildId);
+    if (entry?.state === 'ready') {
+      entry.lastRead = this.#clock.now();
+      this.#trim(guildId);
+      entry.list ??= entry.userIds.map((id) => entry.byUser.get(id)!);
+      return entry.list.slice();
+    }
+    if (entry?.state === 'loading') return (await entry.promise).slice();
+    const generation = this.#generation.get(guildId) ?? 0;
+    const loading: Loading = { state: 'loading', journal: [], promise: undefined as never };
+    loading.promise = read().then(
+      (rows) => {
+        const userIds = rows.map(([id]) => id);
+        const byUser = new Map(rows.map(([id, tally]) => [id, deepFreeze(tally)]));
+        const loaded: Loaded = { state: 'ready', userIds, byUser, lastRead: this.#clock.now() };
+        for (const tally of loading.journal) this.#apply(loaded, tally);
+        const current = this.#guilds.get(guildId) === loading && (this.#generation.get(guildId) ?? 0) === generation;
+        if (current) {
+          this.#guilds.set(guildId, loaded);
+          this.#trim(guildId);
+        } else if (this.#guilds.get(guildId) === loading) this.#guilds.delete(guildId);
+        return loaded.userIds.map((id) => loaded.byUser.get(id)!);
+      },
+      (error: unknown) => {
+        if (this.#guilds.get(guildId) === loading) this.#guilds.delete(guildId);
+        throw error;
+      },
+    );
+    this.#guilds.set(guildId, loading);
+    return (await loading.promise).slice();
+  }
+
+  /** After a committed write: returns the tally, frozen, and updates the guild's copy if there is one. */
+  written(guildId: string, tally: Tally): Tally {
+    if (++this.#writes % 1024 === 0) this.#trim(undefined);
+    // The standings never read the practice message ids; leaving them out keeps the copy small.
+    const { recentPractice: _ids, ...standing } = tally;
+    const frozen = deepFreeze(standing);
+    const entry = this.#guilds.get(guildId);
+    if (entry?.state === 'ready') this.#apply(entry, frozen);
+    else if (entry?.state === 'loading') entry.journal.push(frozen);
+    return frozen;
+  }
+
+  forget(guildId: string): void {
+    this.#generation.set(guildId, (this.#generation.get(guildId) ?? 0) + 1);
+    this.#guilds.delete(guildId);
+  }
+
+  #apply(entry: Loaded, tally: Tally): void {
+    entry.list = undefined;
+    if (!entry.byUser.has(tally.userId)) entry.userIds.splice(lowerBound(entry.userIds, tally.userId), 0, tally.userId);
+    entry.byUser.set(tally.userId, tally);
+  }
+
+  /** Drops idle copies, then the least recently listed ones while over the size cap. */
+  #trim(keep: string | undefined): void {
+    const now = this.#clock.now();
+    const ready: Array<[string, Loaded]> = [];
+    for (const [id, entry] of this.#guilds) {
+      if (entry.state !== 'ready' || id === keep) continue;
+      if (now - entry.lastRead > this.#limits.idleMs) this.#guilds.delete(id);
+      else ready.push([id, entry]);
+    }
+    let total = 0;
+    for (const entry of this.#guilds.values()) if (entry.state === 'ready') total += entry.userIds.length;
+    ready.sort((a, b) => a[1].lastRead - b[1].lastRead);
+    for (const [id, entry] of ready) {
+      if (total <= this.#limits.maxCached) break;
+      this.#guilds.delete(id);
+      total -= entry.userIds.length;
+    }
+  }
+}
