@@ -8,7 +8,7 @@ import type { Context } from './context.js';
 import { Cooldowns } from './cooldowns.js';
 import { createInteractionHandler } from './interactions.js';
 import type { Logger } from './logger.js';
-import { systemClock, type Clock } from './schedule/clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { schedulePoster } from './prompts/post.js';
 import { QuizRunner } from './quiz/runner.js';
 import { Scheduler } from './schedule/scheduler.js';

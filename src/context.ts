@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import type { Content } from './content/types.js';
 import type { Logger } from './logger.js';
 import type { Store } from './storage.js';
-import type { Clock } from './schedule/clock.js';
+import type { Clock } from './clock.js';
 import type { Cooldowns } from './cooldowns.js';
 import type { QuizRunner } from './quiz/runner.js';
 import type { Scheduler } from './schedule/scheduler.js';

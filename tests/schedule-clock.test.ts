@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { MAX_TIMEOUT_MS, systemClock } from '../src/schedule/clock.js';
+import { MAX_TIMEOUT_MS, systemClock } from '../src/clock.js';
 import { ManualClock } from '../src/schedule/manual-clock.js';
 
 describe('ManualClock', () => {

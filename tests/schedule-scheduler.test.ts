@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/storage.js';
-import { MAX_TIMEOUT_MS } from '../src/schedule/clock.js';
+import { MAX_TIMEOUT_MS } from '../src/clock.js';
 import { discordError, FakeDiscord } from './support/fake-discord.js';
 import { ManualClock } from '../src/schedule/manual-clock.js';
 import { classifyPostError, runNonce } from '../src/schedule/post-outcome.js';

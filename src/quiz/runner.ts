@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { plural } from '../render/text.js';
 import { renderRoundQuestion, renderRoundReveal, renderRoundSummary } from '../render/quiz.js';
-import type { Clock, TimerHandle } from '../schedule/clock.js';
+import type { Clock, TimerHandle } from '../clock.js';
 import type { Store } from '../storage.js';
 import type { Round } from './round.js';
 import { RoundRegistry } from './rounds.js';
