@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalDiscord, LocalDiscordError } from './support/local-discord/index.js';
+import { LocalDiscord, LocalDiscordError } from '../tools/local-discord/index.js';
 import { startTestBot, type TestBot } from './support/bot.js';
 import { join } from 'node:path';
 import { startBot } from '../src/bot.js';

@@ -6,10 +6,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { UserError } from '../src/errors.js';
 import { APOLOGY, MALFORMED } from '../src/interactions.js';
 import { tallyKey } from '../src/quiz/tallies.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import { startTestBot, type TestBot } from './support/bot.js';
-import type { InteractionHandle, InteractionResponseRecord, MessageRecord, UserRecord } from './support/local-discord/index.js';
-import { messageJson } from './support/local-discord/payloads.js';
+import type { InteractionHandle, InteractionResponseRecord, MessageRecord, UserRecord } from '../tools/local-discord/index.js';
+import { messageJson } from '../tools/local-discord/payloads.js';
 
 type Obj = Record<string, unknown>;
 type Button = { custom_id: string; label: string };

@@ -5,9 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { listTallies } from '../src/quiz/tallies.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import { startTestBot, type TestBot } from './support/bot.js';
-import type { InteractionHandle, MessageRecord, UserRecord } from './support/local-discord/index.js';
+import type { InteractionHandle, MessageRecord, UserRecord } from '../tools/local-discord/index.js';
 
 const CALLBACK = 'POST /interactions/:id/:token/callback';
 const CHANNEL_POST = 'POST /channels/:id/messages';

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listTallies } from '../src/quiz/tallies.js';
 import { openStore } from '../src/storage.js';
 import { spawnBot, startChildBot, type ChildBot } from './support/child-bot.js';
-import { LocalDiscord, type InteractionHandle, type MessageRecord } from './support/local-discord/index.js';
+import { LocalDiscord, type InteractionHandle, type MessageRecord } from '../tools/local-discord/index.js';
 import { silentLogger } from './support/log.js';
 import { tempDir } from './support/temp.js';
 

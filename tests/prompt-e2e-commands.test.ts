@@ -6,9 +6,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listSchedules } from '../src/schedule/repository.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import { startTestBot, useCleanBot, type TestBot } from './support/bot.js';
-import { LocalDiscordError, type MessageRecord, type OptionValue, type UserRecord } from './support/local-discord/index.js';
+import { LocalDiscordError, type MessageRecord, type OptionValue, type UserRecord } from '../tools/local-discord/index.js';
 
 const M = 60_000;
 const H = 60 * M;

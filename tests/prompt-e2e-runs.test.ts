@@ -7,11 +7,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startBot } from '../src/bot.js';
 import { listSchedules } from '../src/schedule/repository.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import type { Schedule } from '../src/schedule/types.js';
 import { startTestBot, useCleanBot, type TestBot } from './support/bot.js';
 import { memoryLogger } from './support/log.js';
-import type { MessageRecord, OptionValue } from './support/local-discord/index.js';
+import type { MessageRecord, OptionValue } from '../tools/local-discord/index.js';
 
 const S = 1000;
 const M = 60 * S;

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/storage.js';
 import { FakeDiscord } from './support/fake-discord.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import { runNonce } from '../src/schedule/post-outcome.js';
 import { createSchedule, getSchedule } from '../src/schedule/repository.js';
 import { Scheduler, type PostFn, type RunResult } from '../src/schedule/scheduler.js';

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/storage.js';
 import { MAX_TIMEOUT_MS } from '../src/clock.js';
 import { discordError, FakeDiscord } from './support/fake-discord.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import { classifyPostError, runNonce } from '../src/schedule/post-outcome.js';
 import { cancelSchedule, createSchedule, getSchedule, pauseSchedule, resumeSchedule, type NewSchedule } from '../src/schedule/repository.js';
 import { Scheduler, type PostFn, type RunResult, type SchedulerOptions } from '../src/schedule/scheduler.js';
