@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import { assertCanPost, postPrompt } from '../prompts/post.js';
 import { fit, preview } from '../render/text.js';
 import { cancelSchedule, createSchedule, listSchedules, pauseSchedule, resumeSchedule } from '../schedule/repository.js';
-import { nextPromptForGuild } from '../schedule/rotation.js';
+import { nextPromptForGuild } from '../prompts/rotation.js';
 import { getGuildTimeZone, setGuildTimeZone } from '../schedule/settings.js';
 import { MAX_SCHEDULES_PER_GUILD, type Schedule } from '../schedule/types.js';
 import { canonicalTimeZone, parseRepeat, parseWhen } from '../schedule/when.js';

@@ -3,7 +3,7 @@ import type { Prompt } from '../content/schema.js';
 import type { Content } from '../content/types.js';
 import { UserError } from '../errors.js';
 import { fit, preview } from '../render/text.js';
-import { nextPromptForGuild } from '../schedule/rotation.js';
+import { nextPromptForGuild } from './rotation.js';
 import type { Schedule } from '../schedule/types.js';
 import type { Store } from '../storage.js';
 
