@@ -1,11 +1,11 @@
-import { ChannelType, EmbedBuilder, MessageFlags, PermissionFlagsBits, time, TimestampStyles, type GuildTextBasedChannel } from 'discord.js';
+import { ChannelType, MessageFlags, PermissionFlagsBits, type GuildTextBasedChannel } from 'discord.js';
 import { UserError } from '../errors.js';
 import { assertCanPost, postPrompt } from '../prompts/post.js';
-import { fit, preview } from '../render/text.js';
+import { describeRepeat, renderScheduleList, when } from '../render/schedules.js';
+import { fit } from '../render/text.js';
 import { cancelSchedule, createSchedule, listSchedules, pauseSchedule, resumeSchedule } from '../schedule/repository.js';
 import { nextPromptForGuild } from '../prompts/rotation.js';
 import { getGuildTimeZone, setGuildTimeZone } from '../schedule/settings.js';
-import { MAX_SCHEDULES_PER_GUILD, type Schedule } from '../schedule/types.js';
 import { canonicalTimeZone, parseRepeat, parseWhen } from '../schedule/when.js';
 import type { Context } from '../context.js';
 import { guildCommand } from './lib/definition.js';
@@ -44,42 +44,6 @@ const data = guildCommand('prompt', 'Post and schedule discussion prompts, each 
       .addStringOption((o) => o.setName('name').setDescription('IANA name, such as Europe/Berlin').setRequired(true).setAutocomplete(true).setMaxLength(64)),
   )
   .toJSON();
-
-const when = (ms: number) => `${time(new Date(ms), TimestampStyles.LongDateTime)} (${time(new Date(ms), TimestampStyles.RelativeTime)})`;
-
-function describeRepeat(s: Schedule): string {
-  return s.repeat.kind === 'cron' ? `cron \`${s.repeat.cron}\`` : s.repeat.kind === 'none' ? 'once' : s.repeat.kind;
-}
-
-function describeSchedule(s: Schedule, ctx: Context, promptText = true): string {
-  const text = promptText ? ` ${preview(ctx.content.prompt(s.promptId ?? '')?.text ?? '(no longer in the bank)', 50)}` : '';
-  const prompt = s.promptId ? `\`${s.promptId}\`${text}` : 'next in rotation';
-  const next = s.paused ? '⏸ paused' : s.nextRunAt === null ? 'done' : `next ${when(s.nextRunAt)}`;
-  const last = s.lastResult ? `last: ${s.lastResult.ok ? 'posted' : s.lastResult.message}` : 'not run yet';
-  return `**${s.id}** · <#${s.channelId}> · ${next} · ${describeRepeat(s)} (${s.timeZone})\n  ${prompt} · ${last}`;
-}
-
-// Discord allows 4096 characters per embed description and 6000 across a message's embeds (the title takes the rest).
-const LIST_BUDGET = 5900;
-
-/** Every schedule in full when they fit; otherwise without the prompt texts, each cut to an equal share. */
-function listEntries(schedules: Schedule[], ctx: Context): string[] {
-  const full = schedules.map((s) => describeSchedule(s, ctx));
-  if (full.join('\n').length <= LIST_BUDGET) return full;
-  const share = Math.floor(LIST_BUDGET / schedules.length) - 1;
-  return schedules.map((s) => fit(describeSchedule(s, ctx, false), share));
-}
-
-/** Spreads the entries over as many embeds as the 4096-character description limit needs. */
-function listEmbeds(title: string, entries: string[]): EmbedBuilder[] {
-  const chunks: string[] = [];
-  for (const entry of entries) {
-    const last = chunks.at(-1);
-    if (last !== undefined && last.length + 1 + entry.length <= 4096) chunks[chunks.length - 1] = `${last}\n${entry}`;
-    else chunks.push(entry);
-  }
-  return chunks.map((text, i) => (i === 0 ? new EmbedBuilder().setTitle(title) : new EmbedBuilder()).setDescription(text));
-}
 
 function pickPrompt(ctx: Context, id: string | null) {
   if (id === null) return undefined;
@@ -126,11 +90,7 @@ export const prompt: Command = {
       ctx.scheduler.add(schedule);
       await reply(`Scheduled **${schedule.id}** in <#${channel.id}>: first post ${when(schedule.nextRunAt!)}, ${describeRepeat(schedule)} (${timeZone}). Cancel with \`/prompt cancel id:${schedule.id}\`.`);
     } else if (sub === 'list') {
-      const schedules = await listSchedules(store, interaction.guildId);
-      const embeds = listEmbeds(
-        `Scheduled prompts (${schedules.length}/${MAX_SCHEDULES_PER_GUILD})`,
-        schedules.length ? listEntries(schedules, ctx) : ['None yet. Create one with `/prompt schedule`.'],
-      );
+      const embeds = renderScheduleList(await listSchedules(store, interaction.guildId), ctx.content);
       await interaction.reply({ embeds, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     } else if (sub === 'cancel') {
       const removed = await cancelSchedule(store, interaction.guildId, interaction.options.getString('id', true));
