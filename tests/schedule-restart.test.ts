@@ -8,7 +8,8 @@ import { openStore, type Store } from '../src/storage.js';
 import { FakeDiscord } from './support/fake-discord.js';
 import { ManualClock } from '../tools/manual-clock.js';
 import { runNonce } from '../src/schedule/post-outcome.js';
-import { createSchedule, getSchedule } from '../src/schedule/repository.js';
+import { getSchedule } from '../src/schedule/repository.js';
+import { createAccepted } from './support/schedules.js';
 import { Scheduler, type PostFn, type RunResult } from '../src/schedule/scheduler.js';
 import type { Schedule } from '../src/schedule/types.js';
 
@@ -44,7 +45,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
 /** The bot before it went down: one daily schedule, first run at T. */
 async function createOnDisk(): Promise<Schedule> {
   const store = await openStore(url, silent);
-  const s = await createSchedule(
+  const s = await createAccepted(
     store,
     { guildId: 'g1', channelId: 'c1', promptId: 'p1', repeat: { kind: 'daily' }, timeZone: 'Europe/Berlin', firstRunAt: T, createdBy: 'u1' },
     T - D,

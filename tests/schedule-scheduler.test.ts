@@ -5,7 +5,8 @@ import { MAX_TIMEOUT_MS } from '../src/clock.js';
 import { discordError, FakeDiscord } from './support/fake-discord.js';
 import { ManualClock } from '../tools/manual-clock.js';
 import { classifyPostError, runNonce } from '../src/schedule/post-outcome.js';
-import { cancelSchedule, createSchedule, getSchedule, pauseSchedule, resumeSchedule, type NewSchedule } from '../src/schedule/repository.js';
+import { cancelSchedule, getSchedule, pauseSchedule, resumeSchedule, type NewSchedule } from '../src/schedule/repository.js';
+import { createAccepted } from './support/schedules.js';
 import { Scheduler, type PostFn, type RunResult, type SchedulerOptions } from '../src/schedule/scheduler.js';
 
 const log = pino({ level: 'silent' });
@@ -37,7 +38,7 @@ async function setup(options: Partial<SchedulerOptions> = {}) {
     await store.close();
   });
   const schedule = async (over: Partial<NewSchedule> = {}) => {
-    const s = await createSchedule(
+    const s = await createAccepted(
       store,
       { guildId: 'g1', channelId: 'c1', promptId: null, repeat: { kind: 'daily' }, timeZone: 'Europe/Berlin', firstRunAt: T0 + H, createdBy: 'u1', ...over },
       clock.now(),
@@ -166,10 +167,14 @@ describe('Scheduler', () => {
   it('does not post while paused, and resumes at the next run after now', async () => {
     const { clock, discord, scheduler, schedule, store } = await setup();
     const s = await schedule();
-    scheduler.refresh(await pauseSchedule(store, 'g1', s.id));
+    const paused = await pauseSchedule(store, 'g1', s.id);
+    if (paused.kind !== 'paused') throw new Error(paused.kind);
+    scheduler.refresh(paused.schedule);
     await clock.advance(D + 12 * H);
     expect(discord.messages).toHaveLength(0);
-    const resumed = await resumeSchedule(store, 'g1', s.id, clock.now());
+    const result = await resumeSchedule(store, 'g1', s.id, clock.now());
+    if (result.kind !== 'resumed') throw new Error(result.kind);
+    const resumed = result.schedule;
     scheduler.refresh(resumed);
     // Sunday 2025-03-30 09:00 CEST
     expect(resumed.nextRunAt).toBe(Date.parse('2025-03-30T07:00:00Z'));
@@ -180,7 +185,8 @@ describe('Scheduler', () => {
   it('does not post a cancelled schedule', async () => {
     const { clock, discord, scheduler, schedule, store } = await setup();
     const s = await schedule();
-    scheduler.remove(await cancelSchedule(store, 'g1', s.id));
+    expect((await cancelSchedule(store, 'g1', s.id)).kind).toBe('cancelled');
+    scheduler.remove(s);
     expect(scheduler.armedTimers).toBe(0);
     await clock.advance(2 * D);
     expect(discord.calls).toHaveLength(0);
@@ -192,7 +198,8 @@ describe('Scheduler', () => {
     const { clock, scheduler, schedule, store } = await setup({ post });
     const s = await schedule();
     await clock.advance(H);
-    scheduler.remove(await cancelSchedule(store, 'g1', s.id));
+    expect((await cancelSchedule(store, 'g1', s.id)).kind).toBe('cancelled');
+    scheduler.remove(s);
     release();
     await scheduler.idle();
     expect(await getSchedule(store, 'g1', s.id)).toBeUndefined();
@@ -201,7 +208,7 @@ describe('Scheduler', () => {
 
   it('skips a one-off found more than the grace period late at start, and leaves it inactive', async () => {
     const { clock, discord, results, scheduler, store } = await setup();
-    const s = await createSchedule(
+    const s = await createAccepted(
       store,
       { guildId: 'g1', channelId: 'c1', promptId: 'p1', repeat: { kind: 'none' }, timeZone: 'UTC', firstRunAt: T0 + H, createdBy: 'u1' },
       T0,
