@@ -11,7 +11,7 @@ import type { Logger } from './logger.js';
 import { systemClock, type Clock } from './clock.js';
 import { schedulePoster } from './prompts/post.js';
 import { QuizRunner } from './quiz/runner.js';
-import { Scheduler } from './schedule/scheduler.js';
+import { ScheduleService } from './schedule/service.js';
 import { openStore } from './storage.js';
 
 export interface StartOptions {
@@ -48,21 +48,22 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
   }
   const readyClient = client as Client<true>;
   const quiz = new QuizRunner({ store, content, clock, log });
-  const scheduler = new Scheduler({
+  const schedules = new ScheduleService({
     store,
     clock,
     log: log.child({ component: 'scheduler' }),
     graceMs: config.PROMPT_GRACE_MINUTES * 60_000,
     post: schedulePoster(readyClient, content, store),
+    defaultTimeZone: config.DEFAULT_TIMEZONE,
   });
-  const services = { config, content, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, scheduler, log };
+  const services = { config, content, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, schedules, log };
 
   const handle = createInteractionHandler({ commands, components }, services);
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
 
   const applicationId = config.DISCORD_APPLICATION_ID ?? readyClient.application.id;
   await syncCommands(client.rest, store, commands.map((c) => c.data), { applicationId, guildId: config.DISCORD_GUILD_ID, api: config.DISCORD_API_URL }, log);
-  await scheduler.start();
+  await schedules.start();
   log.info({ user: readyClient.user.tag, guilds: client.guilds.cache.size, ms: Math.round(performance.now() - started) }, 'ready');
 
   let stopping: Promise<void> | undefined;
@@ -73,7 +74,7 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
       stopping ??= (async () => {
         client.removeAllListeners(Events.InteractionCreate);
         quiz.close();
-        await scheduler.stop();
+        await schedules.stop();
         await client.destroy();
         await store.close();
         log.info('stopped');

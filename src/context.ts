@@ -6,7 +6,7 @@ import type { Store } from './storage.js';
 import type { Clock } from './clock.js';
 import type { Cooldowns } from './cooldowns.js';
 import type { QuizRunner } from './quiz/runner.js';
-import type { Scheduler } from './schedule/scheduler.js';
+import type { ScheduleService } from './schedule/service.js';
 
 /** What every command and component handler receives: its dependencies, nothing global. */
 export interface Context {
@@ -17,7 +17,8 @@ export interface Context {
   readonly client: Client<true>;
   readonly cooldowns: Cooldowns;
   readonly quiz: QuizRunner;
-  readonly scheduler: Scheduler;
+  /** Creates and changes prompt schedules, storing them and re-arming their timers together. */
+  readonly schedules: ScheduleService;
   /** A child logger carrying the interaction's guild, channel, user and command. */
   readonly log: Logger;
 }

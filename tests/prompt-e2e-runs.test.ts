@@ -51,7 +51,7 @@ const text = (m: MessageRecord) => String((m.embeds[0] as { description?: unknow
 /** Moves the clock, then waits for the runs it started to finish (real HTTP) and re-arm. */
 async function advance(bot: Bot, ms: number): Promise<void> {
   await bot.clock.advance(ms);
-  await bot.tb.bot.services.scheduler.idle();
+  await bot.tb.bot.services.schedules.idle();
 }
 
 /** Waits for `count` prompt posts in a channel, each with its thread. */
@@ -131,7 +131,7 @@ describe('scheduled prompts fire on time', () => {
     expect(bot.tb.bot.services.content.prompt('discuss-02')!.text.startsWith(thread!.name.replace(/…$/, ''))).toBe(true);
     expect(message!.nonce).toEqual(expect.any(String));
 
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     expect(await listed(bot, id)).toMatch(new RegExp(`^\\*\\*${id}\\*\\* · <#${prompts}> · done · once \\(UTC\\)\n {2}\`discuss-02\` .+ · last: posted$`));
 
     await advance(bot, 2 * D);
@@ -146,7 +146,7 @@ describe('scheduled prompts fire on time', () => {
 
     await advance(bot, H);
     await postsWithThreads(bot, prompts, before + 1);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     expect((await stored(bot, id)).nextRunAt).toBe(minute(start + H) + D);
     expect(await listed(bot, id)).toContain(`next ${t(minute(start + H) + D)}`);
 
@@ -156,7 +156,7 @@ describe('scheduled prompts fire on time', () => {
     const [first, second] = (await postsWithThreads(bot, prompts, before + 2)).slice(before);
     expect(text(second!)).not.toBe(text(first!));
     expect(second!.nonce).not.toBe(first!.nonce);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     expect((await stored(bot, id)).nextRunAt).toBe(minute(start + H) + 2 * D);
   });
 
@@ -167,7 +167,7 @@ describe('scheduled prompts fire on time', () => {
     const id = await schedule(bot, { when: 'in 1h', repeat: 'weekly', prompt: 'discuss-05' });
     await advance(bot, H);
     await postsWithThreads(bot, prompts, before + 1);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     expect((await stored(bot, id)).nextRunAt).toBe(minute(start + H) + 7 * D);
     await advance(bot, 7 * D - M);
     expect(posts(bot, prompts)).toHaveLength(before + 1);
@@ -182,7 +182,7 @@ describe('scheduled prompts fire on time', () => {
     const id = await schedule(bot, { when: 'in 45m', repeat: '0 9 * * 1-5', timezone: 'UTC' });
     await advance(bot, 45 * M);
     await postsWithThreads(bot, prompts, before + 1);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     // The next weekday 09:00 UTC after the first run, found by brute force.
     let expected = Math.floor(first / H) * H + H;
     while (!(new Date(expected).getUTCHours() === 9 && [1, 2, 3, 4, 5].includes(new Date(expected).getUTCDay()))) expected += H;
@@ -245,7 +245,7 @@ describe('scheduled prompts fire on time', () => {
     try {
       await advance(bot, H);
       await postsWithThreads(bot, general, before.general + 1);
-      await bot.tb.bot.services.scheduler.idle();
+      await bot.tb.bot.services.schedules.idle();
       expect(posts(bot, prompts)).toHaveLength(before.prompts);
       expect(await listed(bot, denied)).toMatch(new RegExp(` · last: missing permission in <#${prompts}>$`));
       expect(await listed(bot, fine)).toMatch(/ · last: posted$/);
@@ -259,7 +259,7 @@ describe('scheduled prompts fire on time', () => {
     await advance(bot, D);
     await postsWithThreads(bot, prompts, before.prompts + 1);
     await postsWithThreads(bot, general, before.general + 2);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     expect(await listed(bot, denied)).toMatch(/ · last: posted$/);
   });
 
@@ -293,7 +293,7 @@ describe('scheduled prompts fire on time', () => {
     discord.failNext(POST_MESSAGE, { status: 429, retryAfter: 0.2 });
     await advance(bot, H);
     await postsWithThreads(bot, prompts, before + 1);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     const statuses = discord.calls.slice(calls).filter((c) => c.route === POST_MESSAGE && c.path === `/channels/${prompts}/messages`).map((c) => c.status);
     expect(statuses).toEqual([429, 200]);
     expect(posts(bot, prompts)).toHaveLength(before + 1);
@@ -313,7 +313,7 @@ describe('scheduled prompts fire on time', () => {
     expect(posts(bot, prompts)).toHaveLength(before);
     await advance(bot, 2 * S);
     await postsWithThreads(bot, prompts, before + 1);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     const statuses = discord.calls.slice(calls).filter((c) => c.route === POST_MESSAGE && c.path === `/channels/${prompts}/messages`).map((c) => c.status);
     expect(statuses).toEqual([500, 500, 500, 500, 500, 200]);
     expect(new Set(nonces(bot, prompts).slice(-6)).size).toBe(1);
@@ -329,7 +329,7 @@ describe('scheduled prompts fire on time', () => {
     discord.failNext(POST_MESSAGE, { status: 500, after: true });
     await advance(bot, H);
     const list = await postsWithThreads(bot, prompts, before + 1);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     expect(posts(bot, prompts)).toHaveLength(before + 1);
     expect(discord.threads(prompts).filter((th) => th.id === list.at(-1)!.thread_id)).toHaveLength(1);
   });
@@ -440,7 +440,7 @@ describe('restarts', () => {
     await bot.tb.restart();
     await advance(bot, 0);
     const [message] = await postsWithThreads(bot, prompts, 1);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     expect(posts(bot, prompts)).toHaveLength(1);
     expect(discord.threads(prompts)).toHaveLength(1);
     expect(message!.nonce).toBe(pending!.nonce);

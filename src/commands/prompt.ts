@@ -5,8 +5,6 @@ import { missingPromptPermissions, postPrompt } from '../prompts/post.js';
 import { nextPromptForGuild } from '../prompts/rotation.js';
 import { describeRepeat, renderScheduleList, when } from '../render/schedules.js';
 import { fit } from '../render/text.js';
-import { cancelSchedule, createSchedule, listSchedules, pauseSchedule, resumeSchedule } from '../schedule/repository.js';
-import { getGuildTimeZone, setGuildTimeZone } from '../schedule/settings.js';
 import type { Repeat } from '../schedule/types.js';
 import { canonicalTimeZone, parseRepeat, parseWhen } from '../schedule/when.js';
 import { formatInZone } from '../schedule/zoned.js';
@@ -106,7 +104,7 @@ export const prompt: Command = {
   data,
   async execute(interaction, ctx) {
     const sub = interaction.options.getSubcommand();
-    const { store, clock } = ctx;
+    const { schedules } = ctx;
     const reply = (content: string) => interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 
     if (sub === 'post') {
@@ -126,52 +124,44 @@ export const prompt: Command = {
     } else if (sub === 'schedule') {
       const channel = interaction.options.getChannel('channel', true, TEXT_CHANNELS) as GuildTextBasedChannel;
       const zoneInput = interaction.options.getString('timezone');
-      const timeZone = zoneInput === null ? await getGuildTimeZone(store, interaction.guildId, ctx.config.DEFAULT_TIMEZONE) : readTimeZone(zoneInput);
+      const timeZone = zoneInput === null ? await schedules.timeZone(interaction.guildId) : readTimeZone(zoneInput);
       const chosen = pickPrompt(ctx, interaction.options.getString('prompt'));
       const repeat = readRepeat(interaction.options.getString('repeat') ?? 'none');
-      const firstRunAt = readWhen(interaction.options.getString('when', true), timeZone, clock.now());
+      const firstRunAt = readWhen(interaction.options.getString('when', true), timeZone, ctx.clock.now());
       await assertCanPost(channel);
-      const result = await createSchedule(
-        store,
-        { guildId: interaction.guildId, channelId: channel.id, promptId: chosen?.id ?? null, repeat, timeZone, firstRunAt, createdBy: interaction.user.id },
-        clock.now(),
-      );
+      const result = await schedules.create({ guildId: interaction.guildId, channelId: channel.id, promptId: chosen?.id ?? null, repeat, timeZone, firstRunAt, createdBy: interaction.user.id });
       if (result.kind === 'limit-reached') throw new UserError(`This server already has ${result.limit} schedules; cancel one with /prompt cancel first.`);
       if (result.kind === 'unknown-time-zone') throw new UserError(`"${result.timeZone}" is not a time zone I know. ${TIME_ZONE_NAMES}`);
       if (result.kind === 'no-first-run') throw new UserError('Give a time for the first post (for example 18:30 or in 2h).');
       const { schedule } = result;
-      ctx.scheduler.add(schedule);
       await reply(`Scheduled **${schedule.id}** in <#${channel.id}>: first post ${when(schedule.nextRunAt!)}, ${describeRepeat(schedule)} (${timeZone}). Cancel with \`/prompt cancel id:${schedule.id}\`.`);
     } else if (sub === 'list') {
-      const embeds = renderScheduleList(await listSchedules(store, interaction.guildId), ctx.content);
+      const embeds = renderScheduleList(await schedules.list(interaction.guildId), ctx.content);
       await interaction.reply({ embeds, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     } else if (sub === 'cancel') {
       const id = interaction.options.getString('id', true);
-      const result = await cancelSchedule(store, interaction.guildId, id);
+      const result = await schedules.cancel(interaction.guildId, id);
       if (result.kind === 'not-found') throw noSuchSchedule(id);
-      ctx.scheduler.remove(result.schedule);
       await reply(`Cancelled schedule **${result.schedule.id}** (<#${result.schedule.channelId}>).`);
     } else if (sub === 'pause') {
       const id = interaction.options.getString('id', true);
-      const result = await pauseSchedule(store, interaction.guildId, id);
+      const result = await schedules.pause(interaction.guildId, id);
       if (result.kind === 'not-found') throw noSuchSchedule(id);
       if (result.kind === 'already-paused') throw new UserError(`Schedule ${result.schedule.id} is already paused.`);
-      ctx.scheduler.refresh(result.schedule);
       await reply(`Paused schedule **${result.schedule.id}**. Resume it with \`/prompt resume id:${result.schedule.id}\`.`);
     } else if (sub === 'resume') {
       const id = interaction.options.getString('id', true);
-      const result = await resumeSchedule(store, interaction.guildId, id, clock.now());
+      const result = await schedules.resume(interaction.guildId, id);
       if (result.kind === 'not-found') throw noSuchSchedule(id);
       if (result.kind === 'not-paused') throw new UserError(`Schedule ${result.schedule.id} is not paused.`);
       if (result.kind === 'one-off-passed') {
         const { schedule: s, at } = result;
         throw new UserError(`Schedule ${s.id} was a one-off${at ? ` for ${formatInZone(at, s.timeZone)}` : ''}, which has passed. Cancel it and create a new one.`);
       }
-      ctx.scheduler.refresh(result.schedule);
       await reply(`Resumed schedule **${result.schedule.id}**: next post ${when(result.schedule.nextRunAt!)}.`);
     } else if (sub === 'timezone') {
       const name = interaction.options.getString('name', true);
-      const result = await setGuildTimeZone(store, interaction.guildId, name);
+      const result = await schedules.setTimeZone(interaction.guildId, name);
       if (result.kind === 'unknown-time-zone') throw new UserError(`"${name.trim()}" is not a time zone I know. ${TIME_ZONE_NAMES}`);
       await reply(`This server’s time zone for new schedules is now **${result.timeZone}**. Existing schedules keep their own.`);
     } else {
