@@ -2,7 +2,9 @@
  * Scheduled prompts end to end: the real bot (startBot, as `npm start`) against
  * the local Discord stand-in, with a ManualClock so no test waits real minutes.
  * Runs firing, repeats, pause/resume/cancel, /prompt list's last result,
- * restarts (missed runs, crash after posting) and Discord faults.
+ * restarts (missed runs, a stop while a post is being retried) and Discord faults.
+ * The restarts here stop the bot cleanly, which leaves a run being posted pending
+ * as a crash would; schedule-restart.test.ts abandons a scheduler mid-post instead.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startBot } from '../src/bot.js';
@@ -423,7 +425,7 @@ describe('restarts', () => {
     await postsWithThreads(bot, prompts, 1);
   });
 
-  it('a crash after Discord stored the message but before the bot recorded it does not post twice', async () => {
+  it('stopped while retrying a post Discord stored but never confirmed, the bot re-posts it at restart with the same nonce and it appears once', async () => {
     const { discord } = bot.tb;
     const prompts = discord.channels.prompts.id;
     const id = await schedule(bot, { when: 'in 1h', prompt: 'discuss-12' });
@@ -436,7 +438,7 @@ describe('restarts', () => {
     const pending = (await stored(bot, id)).pendingRun;
     expect(pending).toBeDefined();
 
-    // The bot goes down during the backoff, before it recorded anything.
+    // The bot is stopped during the backoff: the stop cuts the retries short and leaves the run pending, unrecorded.
     await bot.tb.restart();
     await advance(bot, 0);
     const [message] = await postsWithThreads(bot, prompts, 1);
@@ -451,7 +453,7 @@ describe('restarts', () => {
     expect(after.lastResult).toMatchObject({ ok: true, messageId: message!.id });
   });
 
-  it('a run left unconfirmed by a crash is not re-posted once it is past the grace period, and says so', async () => {
+  it('a run left pending by a stop during its retries is not re-posted once it is past the grace period, and says so', async () => {
     const { discord } = bot.tb;
     const prompts = discord.channels.prompts.id;
     const id = await schedule(bot, { when: 'in 1h', prompt: 'discuss-14', repeat: 'daily' });
@@ -459,7 +461,7 @@ describe('restarts', () => {
     await bot.clock.advance(H);
     await discord.waitFor(() => bot.tb.logs().some((l) => l.msg === 'posting failed; retrying' && l.scheduleId === id), 5000, 'the first attempt to fail');
     const logger = await downFor(20 * M);
-    expect(posts(bot, prompts)).toHaveLength(1); // the one Discord stored before the crash
+    expect(posts(bot, prompts)).toHaveLength(1); // the one Discord stored before the stop
     expect(nonces(bot, prompts)).toHaveLength(4);
     expect(logger.lines().find((l) => l.msg === 'skipped a scheduled prompt that was too late')).toMatchObject({ scheduleId: id, late: '20m' });
     expect(await listed(bot, id)).toMatch(/ · last: not confirmed: the bot stopped while posting the run of .+ UTC; not retried 20m later$/);
@@ -468,7 +470,7 @@ describe('restarts', () => {
     expect(after.nextRunAt).toBeGreaterThan(bot.clock.now());
   });
 
-  it('a crash after the thread was opened does not post twice or fail on the existing thread', async () => {
+  it('stopped while retrying after the thread was opened, the bot neither posts twice nor fails on the existing thread at restart', async () => {
     const { discord } = bot.tb;
     const prompts = discord.channels.prompts.id;
     const id = await schedule(bot, { when: 'in 1h', prompt: 'discuss-13' });
