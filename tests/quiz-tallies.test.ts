@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/storage.js';
 import { getTally, listTallies, recordAnswer, resetTallies, type AnswerEvent } from '../src/quiz/tallies.js';
+import { silentLogger } from './support/log.js';
+import { tempDir } from './support/temp.js';
 
-const log = pino({ level: 'silent' });
+const log = silentLogger();
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -79,9 +78,9 @@ describe('tallies', () => {
   });
 
   it('is exact under 1000 concurrent answers from 500 users on a real SQLite file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'quiz-tallies-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const store = await openStore(`sqlite://${join(dir, 'bot.sqlite')}`, log);
+    const tmp = tempDir('quiz-tallies-');
+    cleanups.push(tmp.cleanup);
+    const store = await openStore(`sqlite://${join(tmp.dir, 'bot.sqlite')}`, log);
     cleanups.push(() => store.close());
     const events = Array.from({ length: 1000 }, (_, i) =>
       answer({ userId: `user${String(i % 500).padStart(3, '0')}`, correct: i % 3 === 0, at: 1_000 + i }),

@@ -1,4 +1,3 @@
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/storage.js';
 import {
@@ -14,8 +13,9 @@ import {
 import { getGuildTimeZone, setGuildTimeZone } from '../src/schedule/settings.js';
 import type { Schedule } from '../src/schedule/types.js';
 import { createAccepted } from './support/schedules.js';
+import { silentLogger } from './support/log.js';
 
-const log = pino({ level: 'silent' });
+const log = silentLogger();
 const NOW = Date.parse('2025-06-01T10:00:00Z');
 const H = 3_600_000;
 let store: Store;

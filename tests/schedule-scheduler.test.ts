@@ -1,4 +1,3 @@
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/storage.js';
 import { MAX_TIMEOUT_MS } from '../src/clock.js';
@@ -9,8 +8,9 @@ import { getSchedule, type NewSchedule } from '../src/schedule/repository.js';
 import { createAccepted } from './support/schedules.js';
 import type { PostFn, RunResult, SchedulerOptions } from '../src/schedule/scheduler.js';
 import { ScheduleService } from '../src/schedule/service.js';
+import { silentLogger } from './support/log.js';
 
-const log = pino({ level: 'silent' });
+const log = silentLogger();
 const T0 = Date.parse('2025-03-28T07:00:00Z'); // Friday 08:00 in Berlin
 const M = 60_000;
 const H = 60 * M;
