@@ -131,7 +131,7 @@ export const prompt: Command = {
       await assertCanPost(channel);
       const result = await schedules.create({ guildId: interaction.guildId, channelId: channel.id, promptId: chosen?.id ?? null, repeat, timeZone, firstRunAt, createdBy: interaction.user.id });
       if (result.kind === 'limit-reached') throw new UserError(`This server already has ${result.limit} schedules; cancel one with /prompt cancel first.`);
-      if (result.kind === 'unknown-time-zone') throw new UserError(`"${result.timeZone}" is not a time zone I know. ${TIME_ZONE_NAMES}`);
+      if (result.kind === 'unknown-time-zone') throw new UserError(`"${result.timeZone}" is not a time zone I know. Use an IANA name such as Europe/Berlin.`);
       if (result.kind === 'no-first-run') throw new UserError('Give a time for the first post (for example 18:30 or in 2h).');
       const { schedule } = result;
       await reply(`Scheduled **${schedule.id}** in <#${channel.id}>: first post ${when(schedule.nextRunAt!)}, ${describeRepeat(schedule)} (${timeZone}). Cancel with \`/prompt cancel id:${schedule.id}\`.`);
