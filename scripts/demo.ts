@@ -3,14 +3,15 @@
  * and a transcript of what each person would see. No token, no network.
  * CONTENT_DIR=path/to/pack previews another content pack.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
 import { ContentError } from '../src/content/loader.js';
 import { createLogger } from '../src/logger.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
-import { LocalDiscord, type InteractionHandle, type MessageRecord } from '../tests/support/local-discord/index.js';
-import { tempDir } from '../tests/support/temp.js';
+import { ManualClock } from '../tools/manual-clock.js';
+import { LocalDiscord, type InteractionHandle, type MessageRecord } from '../tools/local-discord/index.js';
 import { renderMessage } from './transcript.js';
 
 const say = (text = '') => process.stdout.write(`${text}\n`);
@@ -18,7 +19,8 @@ const step = (text: string) => say(`\n━━ ${text} ${'━'.repeat(Math.max(0, 
 
 async function main(): Promise<number> {
   const discord = await LocalDiscord.start();
-  const tmp = tempDir('sourcing-bot-demo-');
+  const dir = mkdtempSync(join(tmpdir(), 'sourcing-bot-demo-'));
+  const tmp = { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
   const clock = new ManualClock(Date.now());
   const config = loadConfig({
     DISCORD_TOKEN: discord.token,

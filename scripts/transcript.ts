@@ -1,4 +1,4 @@
-import type { LocalDiscord, MessageRecord } from '../tests/support/local-discord/index.js';
+import type { LocalDiscord, MessageRecord } from '../tools/local-discord/index.js';
 
 type Embed = { title?: string; description?: string; fields?: Array<{ name: string; value: string }>; footer?: { text: string } };
 type Row = { components?: Array<{ label?: string; disabled?: boolean }> };

@@ -8,11 +8,11 @@ import type { Context } from './context.js';
 import { Cooldowns } from './cooldowns.js';
 import { createInteractionHandler } from './interactions.js';
 import type { Logger } from './logger.js';
-import { systemClock, type Clock } from './schedule/clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { schedulePoster } from './prompts/post.js';
 import { QuizRunner } from './quiz/runner.js';
 import { Standings } from './quiz/standings.js';
-import { Scheduler } from './schedule/scheduler.js';
+import { ScheduleService } from './schedule/service.js';
 import { openStore } from './storage/open.js';
 
 export interface StartOptions {
@@ -50,21 +50,22 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
   const readyClient = client as Client<true>;
   const standings = new Standings(clock);
   const quiz = new QuizRunner({ store, standings, content, clock, log });
-  const scheduler = new Scheduler({
+  const schedules = new ScheduleService({
     store,
     clock,
     log: log.child({ component: 'scheduler' }),
     graceMs: config.PROMPT_GRACE_MINUTES * 60_000,
     post: schedulePoster(readyClient, content, store),
+    defaultTimeZone: config.DEFAULT_TIMEZONE,
   });
-  const services = { config, content, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, standings, scheduler, log };
+  const services = { config, content, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, standings, schedules, log };
 
   const handle = createInteractionHandler({ commands, components }, services);
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
 
   const applicationId = config.DISCORD_APPLICATION_ID ?? readyClient.application.id;
   await syncCommands(client.rest, store, commands.map((c) => c.data), { applicationId, guildId: config.DISCORD_GUILD_ID, api: config.DISCORD_API_URL }, log);
-  await scheduler.start();
+  await schedules.start();
   log.info({ user: readyClient.user.tag, guilds: client.guilds.cache.size, ms: Math.round(performance.now() - started) }, 'ready');
 
   let stopping: Promise<void> | undefined;
@@ -75,7 +76,7 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
       stopping ??= (async () => {
         client.removeAllListeners(Events.InteractionCreate);
         quiz.close();
-        await scheduler.stop();
+        await schedules.stop();
         await client.destroy();
         await store.close();
         log.info('stopped');

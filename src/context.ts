@@ -3,10 +3,10 @@ import type { Config } from './config.js';
 import type { Content } from './content/types.js';
 import type { Logger } from './logger.js';
 import type { Store } from './storage/store.js';
-import type { Clock } from './schedule/clock.js';
+import type { Clock } from './clock.js';
 import type { Cooldowns } from './cooldowns.js';
 import type { QuizRunner } from './quiz/runner.js';
-import type { Scheduler } from './schedule/scheduler.js';
+import type { ScheduleService } from './schedule/service.js';
 import type { Standings } from './quiz/standings.js';
 
 /** What every command and component handler receives: its dependencies, nothing global. */
@@ -20,7 +20,8 @@ export interface Context {
   readonly quiz: QuizRunner;
   /** The in-memory mirror of each listed guild's tallies; every tally write passes it along with the store. */
   readonly standings: Standings;
-  readonly scheduler: Scheduler;
+  /** Creates and changes prompt schedules, storing them and re-arming their timers together. */
+  readonly schedules: ScheduleService;
   /** A child logger carrying the interaction's guild, channel, user and command. */
   readonly log: Logger;
 }

@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalDiscord, LocalDiscordError } from './support/local-discord/index.js';
+import { LocalDiscord, LocalDiscordError } from '../tools/local-discord/index.js';
 import { startTestBot, type TestBot } from './support/bot.js';
 import { join } from 'node:path';
 import { startBot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from './support/log.js';
+import { buttonsOf, EPHEMERAL } from './support/messages.js';
 import { tempDir } from './support/temp.js';
 
-const EPHEMERAL = 64;
 type Embed = { title?: string; description?: string; fields?: Array<{ name: string; value: string }> };
 const embedsOf = (m: { embeds: unknown[] }) => m.embeds as Embed[];
-const buttonsOf = (m: { components: unknown[] }) =>
-  (m.components as Array<{ components: Array<{ custom_id: string; label: string; disabled?: boolean }> }>).flatMap((r) => r.components);
 
 describe('start-up and command registration', () => {
   it('registers the commands once, guild-only, and not again after a restart with the same definitions', async () => {

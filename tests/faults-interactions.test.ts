@@ -6,14 +6,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { UserError } from '../src/errors.js';
 import { APOLOGY, MALFORMED } from '../src/interactions.js';
 import { tallyKey } from '../src/quiz/tallies.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import { startTestBot, type TestBot } from './support/bot.js';
-import type { InteractionHandle, InteractionResponseRecord, MessageRecord, UserRecord } from './support/local-discord/index.js';
-import { messageJson } from './support/local-discord/payloads.js';
+import type { InteractionHandle, InteractionResponseRecord, MessageRecord, UserRecord } from '../tools/local-discord/index.js';
+import { messageJson } from '../tools/local-discord/payloads.js';
+import { buttonsOf } from './support/messages.js';
 
 type Obj = Record<string, unknown>;
-type Button = { custom_id: string; label: string };
-const buttons = (m: MessageRecord): Button[] => (m.components as Array<{ components: Button[] }>).flatMap((row) => row.components);
 
 let t: TestBot;
 let clock: ManualClock;
@@ -89,8 +88,8 @@ describe('forged and malformed interactions', () => {
     const { discord } = t;
     const channelId = discord.channels.quiz.id;
     await discord.runCommand({ user: discord.moderator, channelId, name: 'quiz', subcommand: 'start', options: { questions: 1, seconds: 60 } }).response();
-    const question = await discord.waitForMessage(channelId, (m) => buttons(m).some((b) => b.custom_id.startsWith('quiz:a:')));
-    const [, , roundId, , firstOption] = buttons(question)[0]!.custom_id.split(':');
+    const question = await discord.waitForMessage(channelId, (m) => buttonsOf(m).some((b) => b.custom_id.startsWith('quiz:a:')));
+    const [, , roundId, , firstOption] = buttonsOf(question)[0]!.custom_id.split(':');
     const forge = (customId: string) => discord.dispatchRaw({ t: 'INTERACTION_CREATE', d: componentPayload(discord.member, question, customId) });
 
     await expectPrivateRefusal(forge(`quiz:a:NoSuchRound1:0:${firstOption}`), /round is over/);
@@ -104,7 +103,7 @@ describe('forged and malformed interactions', () => {
     }
     // None of that counted: member has no tally, and a real click still works once.
     expect(await t.bot.services.store.get(tallyKey(discord.guild.id, discord.member.id))).toBeUndefined();
-    const real = discord.clickButton({ user: discord.member, messageId: question.id, customId: buttons(question)[0]!.custom_id });
+    const real = discord.clickButton({ user: discord.member, messageId: question.id, customId: buttonsOf(question)[0]!.custom_id });
     expect((await real.response()).data?.content).toBe('Locked in: A');
     await discord.runCommand({ user: discord.moderator, channelId, name: 'quiz', subcommand: 'stop' }).response();
   });
@@ -205,9 +204,13 @@ describe('forged and malformed interactions', () => {
     // An unknown type: discord.js builds no interaction for it. A ping (type 1) only goes to HTTP endpoints.
     const unknown = discord.dispatchRaw({ t: 'INTERACTION_CREATE', d: { ...base(), type: 99 } });
     const ping = discord.dispatchRaw({ t: 'INTERACTION_CREATE', d: { ...base(), type: 1 } });
-    await new Promise((r) => setTimeout(r, 100));
+    // Gateway events reach the bot in order on one socket: once this later /help is answered, the two before it were handled.
+    const later = discord.dispatchRaw({ t: 'INTERACTION_CREATE', d: base() });
+    expect((await later.response()).type).toBe(4);
+    expect([unknown.record.delivered, ping.record.delivered]).toEqual([true, true]);
     expect(unknown.record.response).toBeUndefined();
     expect(ping.record.response).toBeUndefined();
+    expect(t.logs().filter((l) => l.interactionId === unknown.id || l.interactionId === ping.id)).toEqual([]);
     // (afterEach checks that the bot still answers /help and that nothing was left unhandled)
   });
 });

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePack } from '../src/content/validate.js';
 import { readPack } from '../src/content/loader.js';
 import { DEFAULT_CONTENT_DIR } from '../src/content/paths.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import { startTestBot, type TestBot } from './support/bot.js';
-import { BOT_DEFAULT, LocalDiscord, P, type MessageRecord } from './support/local-discord/index.js';
-import { computePinged } from './support/local-discord/messages.js';
+import { BOT_DEFAULT, LocalDiscord, P, type MessageRecord } from '../tools/local-discord/index.js';
+import { computePinged } from '../tools/local-discord/messages.js';
 import { tempDir } from './support/temp.js';
 
 const NOBODY = { users: [], roles: [], everyone: false };

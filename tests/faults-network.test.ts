@@ -5,16 +5,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { listTallies } from '../src/quiz/tallies.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import { startTestBot, type TestBot } from './support/bot.js';
-import type { InteractionHandle, MessageRecord, UserRecord } from './support/local-discord/index.js';
+import { buttonsOf } from './support/messages.js';
+import type { InteractionHandle, MessageRecord, UserRecord } from '../tools/local-discord/index.js';
 
 const CALLBACK = 'POST /interactions/:id/:token/callback';
 const CHANNEL_POST = 'POST /channels/:id/messages';
 
-type Button = { custom_id: string; label: string };
-const buttons = (m: MessageRecord): Button[] => (m.components as Array<{ components: Button[] }>).flatMap((row) => row.components);
-const isQuizQuestion = (m: MessageRecord) => buttons(m).some((b) => b.custom_id.startsWith('quiz:a:'));
+const isQuizQuestion = (m: MessageRecord) => buttonsOf(m).some((b) => b.custom_id.startsWith('quiz:a:'));
 
 let t: TestBot | undefined;
 afterEach(async () => {
@@ -33,7 +32,7 @@ describe('gateway socket dropped during a quiz round', () => {
     const start = discord.runCommand({ user: discord.moderator, channelId, name: 'quiz', subcommand: 'start', options: { questions: 1, seconds: 30 } });
     expect((await start.response()).type).toBe(4);
     const question = await discord.waitForMessage(channelId, isQuizQuestion);
-    const options = buttons(question);
+    const options = buttonsOf(question);
 
     const users: UserRecord[] = Array.from({ length: 18 }, (_, i) => discord.addUser({ username: `reader${i}` }));
     const click = (user: UserRecord, i: number): InteractionHandle =>
@@ -81,56 +80,58 @@ describe('gateway socket dropped during a quiz round', () => {
   });
 });
 
-describe('REST 429 and 500 from Discord', () => {
+// @discordjs/rest retries these by itself; what is ours is that the user sees one answer, the round goes on,
+// and nothing is apologised for or logged as a failure.
+describe('Discord briefly refusing the bot with 429 or 500', () => {
   const statuses = (route: string, pathPart: string) => t!.discord.calls.filter((c) => c.route === route && c.path.includes(pathPart)).map((c) => c.status);
   /** Calls are recorded just after the stand-in applied them, so wait for the record of the last one. */
   const settled = (route: string, pathPart: string, count: number) =>
     t!.discord.waitFor(() => (statuses(route, pathPart).length >= count ? statuses(route, pathPart) : undefined), 5000, `${count} calls to ${route}`);
 
-  it('retries an interaction callback answered with 429, then 500, and the reply arrives once', async () => {
+  it('a /help whose reply is first refused still gets exactly one private reply, with no apology and nothing logged as failed', async () => {
     t = await startTestBot();
     const { discord } = t;
     const channelId = discord.channels.general.id;
 
-    discord.failNext(CALLBACK, { status: 429, retryAfter: 0.2 });
-    const limited = discord.runCommand({ user: discord.member, channelId, name: 'help' });
-    const first = await limited.response();
-    expect(first.type).toBe(4);
-    expect(first.data?.flags).toBe(64);
-    expect(await settled(CALLBACK, limited.id, 2)).toEqual([429, 204]);
-
-    discord.failNext(CALLBACK, { status: 500 });
-    const failed = discord.runCommand({ user: discord.member, channelId, name: 'help' });
-    expect((await failed.response()).type).toBe(4);
-    expect(await settled(CALLBACK, failed.id, 2)).toEqual([500, 204]);
-
-    // Neither the apology nor a second reply was sent: one callback succeeded per interaction, nothing else.
-    expect(limited.followUps()).toEqual([]);
-    expect(failed.followUps()).toEqual([]);
+    for (const fault of [{ status: 429, retryAfter: 0.2 }, { status: 500 }]) {
+      discord.failNext(CALLBACK, fault);
+      const run = discord.runCommand({ user: discord.member, channelId, name: 'help' });
+      const response = await run.response();
+      expect(response.type).toBe(4);
+      expect(response.data?.flags).toBe(64);
+      expect(JSON.stringify(response.data)).toContain('/quiz start');
+      // The refusal was served to this reply (else the test proves nothing), then one reply went through; no follow-up.
+      expect(await settled(CALLBACK, run.id, 2)).toEqual([fault.status, 204]);
+      expect(run.followUps()).toEqual([]);
+    }
     expect(t.logs().filter((l) => l.msg === 'interaction failed')).toEqual([]);
   });
 
-  it('retries a quiz question post answered with 429 and 500, and posts it exactly once', async () => {
+  it('a quiz round whose posts are first refused shows its question once, takes answers and ends with one summary', async () => {
     const clock = new ManualClock(Date.UTC(2025, 2, 1, 12));
     t = await startTestBot({ clock });
     const { discord } = t;
     const channelId = discord.channels.quiz.id;
+    const isSummary = (m: MessageRecord) => m.embeds.some((e) => String((e as { title?: string }).title).startsWith('Round over'));
 
     discord.failNext(CHANNEL_POST, { status: 429, retryAfter: 0.2 });
     discord.failNext(CHANNEL_POST, { status: 500 });
     const start = discord.runCommand({ user: discord.member, channelId, name: 'quiz', subcommand: 'start', options: { questions: 1, seconds: 10 } });
     expect((await start.response()).type).toBe(4);
     const question = await discord.waitForMessage(channelId, isQuizQuestion);
-    expect(await settled(CHANNEL_POST, channelId, 3)).toEqual([429, 500, 200]);
     expect(discord.messages(channelId).filter(isQuizQuestion)).toHaveLength(1);
 
-    // The round goes on: the question can be answered and is revealed.
-    const click = discord.clickButton({ user: discord.member2, messageId: question.id, customId: buttons(question)[0]!.custom_id });
+    const click = discord.clickButton({ user: discord.member2, messageId: question.id, customId: buttonsOf(question)[0]!.custom_id });
     expect((await click.response()).data?.content).toBe('Locked in: A');
     discord.failNext(CHANNEL_POST, { status: 500, count: 2 });
     await clock.advance(10_000);
-    await discord.waitForMessage(channelId, (m) => m.embeds.some((e) => String((e as { title?: string }).title).startsWith('Round over')));
-    expect(await settled(CHANNEL_POST, channelId, 6)).toEqual([429, 500, 200, 500, 500, 200]);
+    const summary = await discord.waitForMessage(channelId, isSummary);
+    // Every refusal was served (else the test proves nothing), and each post still appears once.
+    expect((await settled(CHANNEL_POST, channelId, 6)).filter((status) => status !== 200)).toEqual([429, 500, 500, 500]);
+    expect(discord.messages(channelId).filter(isQuizQuestion)).toHaveLength(1);
+    expect(discord.messages(channelId).filter(isSummary)).toHaveLength(1);
+    expect(JSON.stringify(summary.embeds)).toContain(discord.member2.id);
+    expect(discord.message(question.id)?.edits).toBeGreaterThan(0);
     expect(t.logs().filter((l) => Number(l.level) >= 50)).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONTENT_DIR } from '../src/content/paths.js';
 import { openStore } from '../src/storage/open.js';
 import { runBotToExit } from './support/child-bot.js';
-import { LocalDiscord } from './support/local-discord/index.js';
+import { LocalDiscord } from '../tools/local-discord/index.js';
 import { silentLogger } from './support/log.js';
 import { tempDir } from './support/temp.js';
 

@@ -17,7 +17,7 @@ import {
 } from 'discord.js';
 import { WebSocket } from 'ws';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { LocalDiscord, LocalDiscordError, type LocalDiscordOptions } from './support/local-discord/index.js';
+import { LocalDiscord, LocalDiscordError, type LocalDiscordOptions } from '../tools/local-discord/index.js';
 
 const COMMANDS = [
   {

@@ -6,9 +6,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listSchedules } from '../src/schedule/repository.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import { startTestBot, useCleanBot, type TestBot } from './support/bot.js';
-import { LocalDiscordError, type MessageRecord, type OptionValue, type UserRecord } from './support/local-discord/index.js';
+import { LocalDiscordError, type MessageRecord, type OptionValue, type UserRecord } from '../tools/local-discord/index.js';
 
 const M = 60_000;
 const H = 60 * M;
@@ -363,8 +363,15 @@ describe('/prompt schedule and managing schedules', () => {
       expect(await refused({ when: `${yesterday}T09:00` })).toMatch(/^That time has already passed \(.+ Europe\/Berlin\)\. Give a time in the future\.$/);
     });
 
-    it('a time it cannot read', async () => {
-      expect(await refused({ when: 'tomorrow-ish' })).toMatch(/^I could not read "tomorrow-ish" as a time\. Use a time of day like 18:30/);
+    it('a time it cannot read, listing the forms it reads', async () => {
+      expect(await refused({ when: 'tomorrow-ish' })).toBe(
+        'I could not read "tomorrow-ish" as a time. Use a time of day like 18:30 or 9:05 (Europe/Berlin time), a date and time like 2025-06-01T18:30 ' +
+          '(add Z or +02:00 for a fixed offset), or a delay like in 45m, in 2h, in 1h30m or in 3d.',
+      );
+    });
+
+    it('a time more than a year ahead', async () => {
+      expect(await refused({ when: 'in 400d' })).toMatch(/^That is more than a year ahead \(\d{4}-\d\d-\d\d \d\d:\d\d Europe\/Berlin\)\. Give a time within the next 366 days\.$/);
     });
 
     it('an unknown time zone', async () => {
@@ -375,7 +382,14 @@ describe('/prompt schedule and managing schedules', () => {
 
     it('an invalid cron expression, and one with seconds', async () => {
       expect(await refused({ when: 'in 1h', repeat: '61 * * * *' })).toMatch(/^"61 \* \* \* \*" is not a valid cron expression \(.+\)\.$/);
-      expect(await refused({ when: 'in 1h', repeat: '0 0 18 * * *' })).toContain('has 6 fields; seconds and years are not supported. Use 5 fields');
+      expect(await refused({ when: 'in 1h', repeat: '0 0 18 * * *' })).toBe(
+        '"0 0 18 * * *" has 6 fields; seconds and years are not supported. Use 5 fields: minute hour day-of-month month day-of-week, like 0 18 * * 1-5.',
+      );
+    });
+
+    it('a repeat it does not know, and a cron expression that never matches', async () => {
+      expect(await refused({ when: 'in 1h', repeat: 'sometimes' })).toBe('"sometimes" is not a repeat I know. Use none, daily, weekly or a 5-field cron expression like 0 18 * * 1-5.');
+      expect(await refused({ when: 'in 1h', repeat: '0 0 31 2 *' })).toBe('The cron expression "0 0 31 2 *" never matches a date.');
     });
 
     it('a channel the bot cannot post in', async () => {
@@ -517,7 +531,6 @@ describe('/prompt schedule and managing schedules', () => {
     expect(prompts(bot.tb, bot.tb.discord.channels.prompts.id)).toHaveLength(0);
   });
 
-  // The refusal is thrown inside store.update; storage must log only its own failures, not the caller's.
   it('a refusal is not logged as an error for the operator', async () => {
     const { id } = scheduled(await schedule({ when: 'in 1h' }));
     const before = bot.tb.logs().length;
@@ -525,7 +538,7 @@ describe('/prompt schedule and managing schedules', () => {
     expect(bot.tb.logs().slice(before).filter((l) => Number(l.level) >= 50)).toEqual([]);
   });
 
-  it('refuses to cancel, pause or resume an unknown id, and to resume one that is not paused', async () => {
+  it('refuses to cancel, pause or resume an unknown id, to resume one that is not paused, and to pause one twice', async () => {
     for (const sub of ['cancel', 'pause', 'resume']) {
       const reply = await command(bot, sub, { id: 'zzzz' });
       expect(reply.ephemeral).toBe(true);
@@ -533,5 +546,7 @@ describe('/prompt schedule and managing schedules', () => {
     }
     const { id } = scheduled(await schedule({ when: 'in 1h' }));
     expect((await command(bot, 'resume', { id })).content).toBe(`Schedule ${id} is not paused.`);
+    expect((await command(bot, 'pause', { id })).content).toBe(`Paused schedule **${id}**. Resume it with \`/prompt resume id:${id}\`.`);
+    expect((await command(bot, 'pause', { id })).content).toBe(`Schedule ${id} is already paused.`);
   });
 });

@@ -2,16 +2,18 @@
  * Scheduled prompts end to end: the real bot (startBot, as `npm start`) against
  * the local Discord stand-in, with a ManualClock so no test waits real minutes.
  * Runs firing, repeats, pause/resume/cancel, /prompt list's last result,
- * restarts (missed runs, crash after posting) and Discord faults.
+ * restarts (missed runs, a stop while a post is being retried) and Discord faults.
+ * The restarts here stop the bot cleanly, which leaves a run being posted pending
+ * as a crash would; schedule-restart.test.ts abandons a scheduler mid-post instead.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startBot } from '../src/bot.js';
 import { listSchedules } from '../src/schedule/repository.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import type { Schedule } from '../src/schedule/types.js';
 import { startTestBot, useCleanBot, type TestBot } from './support/bot.js';
 import { memoryLogger } from './support/log.js';
-import type { MessageRecord, OptionValue } from './support/local-discord/index.js';
+import type { MessageRecord, OptionValue } from '../tools/local-discord/index.js';
 
 const S = 1000;
 const M = 60 * S;
@@ -51,7 +53,7 @@ const text = (m: MessageRecord) => String((m.embeds[0] as { description?: unknow
 /** Moves the clock, then waits for the runs it started to finish (real HTTP) and re-arm. */
 async function advance(bot: Bot, ms: number): Promise<void> {
   await bot.clock.advance(ms);
-  await bot.tb.bot.services.scheduler.idle();
+  await bot.tb.bot.services.schedules.idle();
 }
 
 /** Waits for `count` prompt posts in a channel, each with its thread. */
@@ -131,7 +133,7 @@ describe('scheduled prompts fire on time', () => {
     expect(bot.tb.bot.services.content.prompt('discuss-02')!.text.startsWith(thread!.name.replace(/…$/, ''))).toBe(true);
     expect(message!.nonce).toEqual(expect.any(String));
 
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     expect(await listed(bot, id)).toMatch(new RegExp(`^\\*\\*${id}\\*\\* · <#${prompts}> · done · once \\(UTC\\)\n {2}\`discuss-02\` .+ · last: posted$`));
 
     await advance(bot, 2 * D);
@@ -146,7 +148,7 @@ describe('scheduled prompts fire on time', () => {
 
     await advance(bot, H);
     await postsWithThreads(bot, prompts, before + 1);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     expect((await stored(bot, id)).nextRunAt).toBe(minute(start + H) + D);
     expect(await listed(bot, id)).toContain(`next ${t(minute(start + H) + D)}`);
 
@@ -156,7 +158,7 @@ describe('scheduled prompts fire on time', () => {
     const [first, second] = (await postsWithThreads(bot, prompts, before + 2)).slice(before);
     expect(text(second!)).not.toBe(text(first!));
     expect(second!.nonce).not.toBe(first!.nonce);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     expect((await stored(bot, id)).nextRunAt).toBe(minute(start + H) + 2 * D);
   });
 
@@ -167,7 +169,7 @@ describe('scheduled prompts fire on time', () => {
     const id = await schedule(bot, { when: 'in 1h', repeat: 'weekly', prompt: 'discuss-05' });
     await advance(bot, H);
     await postsWithThreads(bot, prompts, before + 1);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     expect((await stored(bot, id)).nextRunAt).toBe(minute(start + H) + 7 * D);
     await advance(bot, 7 * D - M);
     expect(posts(bot, prompts)).toHaveLength(before + 1);
@@ -182,7 +184,7 @@ describe('scheduled prompts fire on time', () => {
     const id = await schedule(bot, { when: 'in 45m', repeat: '0 9 * * 1-5', timezone: 'UTC' });
     await advance(bot, 45 * M);
     await postsWithThreads(bot, prompts, before + 1);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     // The next weekday 09:00 UTC after the first run, found by brute force.
     let expected = Math.floor(first / H) * H + H;
     while (!(new Date(expected).getUTCHours() === 9 && [1, 2, 3, 4, 5].includes(new Date(expected).getUTCDay()))) expected += H;
@@ -245,7 +247,7 @@ describe('scheduled prompts fire on time', () => {
     try {
       await advance(bot, H);
       await postsWithThreads(bot, general, before.general + 1);
-      await bot.tb.bot.services.scheduler.idle();
+      await bot.tb.bot.services.schedules.idle();
       expect(posts(bot, prompts)).toHaveLength(before.prompts);
       expect(await listed(bot, denied)).toMatch(new RegExp(` · last: missing permission in <#${prompts}>$`));
       expect(await listed(bot, fine)).toMatch(/ · last: posted$/);
@@ -259,7 +261,7 @@ describe('scheduled prompts fire on time', () => {
     await advance(bot, D);
     await postsWithThreads(bot, prompts, before.prompts + 1);
     await postsWithThreads(bot, general, before.general + 2);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     expect(await listed(bot, denied)).toMatch(/ · last: posted$/);
   });
 
@@ -293,7 +295,7 @@ describe('scheduled prompts fire on time', () => {
     discord.failNext(POST_MESSAGE, { status: 429, retryAfter: 0.2 });
     await advance(bot, H);
     await postsWithThreads(bot, prompts, before + 1);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     const statuses = discord.calls.slice(calls).filter((c) => c.route === POST_MESSAGE && c.path === `/channels/${prompts}/messages`).map((c) => c.status);
     expect(statuses).toEqual([429, 200]);
     expect(posts(bot, prompts)).toHaveLength(before + 1);
@@ -313,7 +315,7 @@ describe('scheduled prompts fire on time', () => {
     expect(posts(bot, prompts)).toHaveLength(before);
     await advance(bot, 2 * S);
     await postsWithThreads(bot, prompts, before + 1);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     const statuses = discord.calls.slice(calls).filter((c) => c.route === POST_MESSAGE && c.path === `/channels/${prompts}/messages`).map((c) => c.status);
     expect(statuses).toEqual([500, 500, 500, 500, 500, 200]);
     expect(new Set(nonces(bot, prompts).slice(-6)).size).toBe(1);
@@ -329,7 +331,7 @@ describe('scheduled prompts fire on time', () => {
     discord.failNext(POST_MESSAGE, { status: 500, after: true });
     await advance(bot, H);
     const list = await postsWithThreads(bot, prompts, before + 1);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     expect(posts(bot, prompts)).toHaveLength(before + 1);
     expect(discord.threads(prompts).filter((th) => th.id === list.at(-1)!.thread_id)).toHaveLength(1);
   });
@@ -423,7 +425,7 @@ describe('restarts', () => {
     await postsWithThreads(bot, prompts, 1);
   });
 
-  it('a crash after Discord stored the message but before the bot recorded it does not post twice', async () => {
+  it('stopped while retrying a post Discord stored but never confirmed, the bot re-posts it at restart with the same nonce and it appears once', async () => {
     const { discord } = bot.tb;
     const prompts = discord.channels.prompts.id;
     const id = await schedule(bot, { when: 'in 1h', prompt: 'discuss-12' });
@@ -436,11 +438,11 @@ describe('restarts', () => {
     const pending = (await stored(bot, id)).pendingRun;
     expect(pending).toBeDefined();
 
-    // The bot goes down during the backoff, before it recorded anything.
+    // The bot is stopped during the backoff: the stop cuts the retries short and leaves the run pending, unrecorded.
     await bot.tb.restart();
     await advance(bot, 0);
     const [message] = await postsWithThreads(bot, prompts, 1);
-    await bot.tb.bot.services.scheduler.idle();
+    await bot.tb.bot.services.schedules.idle();
     expect(posts(bot, prompts)).toHaveLength(1);
     expect(discord.threads(prompts)).toHaveLength(1);
     expect(message!.nonce).toBe(pending!.nonce);
@@ -451,7 +453,7 @@ describe('restarts', () => {
     expect(after.lastResult).toMatchObject({ ok: true, messageId: message!.id });
   });
 
-  it('a run left unconfirmed by a crash is not re-posted once it is past the grace period, and says so', async () => {
+  it('a run left pending by a stop during its retries is not re-posted once it is past the grace period, and says so', async () => {
     const { discord } = bot.tb;
     const prompts = discord.channels.prompts.id;
     const id = await schedule(bot, { when: 'in 1h', prompt: 'discuss-14', repeat: 'daily' });
@@ -459,7 +461,7 @@ describe('restarts', () => {
     await bot.clock.advance(H);
     await discord.waitFor(() => bot.tb.logs().some((l) => l.msg === 'posting failed; retrying' && l.scheduleId === id), 5000, 'the first attempt to fail');
     const logger = await downFor(20 * M);
-    expect(posts(bot, prompts)).toHaveLength(1); // the one Discord stored before the crash
+    expect(posts(bot, prompts)).toHaveLength(1); // the one Discord stored before the stop
     expect(nonces(bot, prompts)).toHaveLength(4);
     expect(logger.lines().find((l) => l.msg === 'skipped a scheduled prompt that was too late')).toMatchObject({ scheduleId: id, late: '20m' });
     expect(await listed(bot, id)).toMatch(/ · last: not confirmed: the bot stopped while posting the run of .+ UTC; not retried 20m later$/);
@@ -468,7 +470,7 @@ describe('restarts', () => {
     expect(after.nextRunAt).toBeGreaterThan(bot.clock.now());
   });
 
-  it('a crash after the thread was opened does not post twice or fail on the existing thread', async () => {
+  it('stopped while retrying after the thread was opened, the bot neither posts twice nor fails on the existing thread at restart', async () => {
     const { discord } = bot.tb;
     const prompts = discord.channels.prompts.id;
     const id = await schedule(bot, { when: 'in 1h', prompt: 'discuss-13' });

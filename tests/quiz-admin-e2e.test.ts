@@ -6,14 +6,12 @@ import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_HEADER } from '../src/quiz/csv.js';
 import { listTallies, recordAnswer, type Tally } from '../src/quiz/tallies.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import { startTestBot, type TestBot } from './support/bot.js';
-import { LocalDiscordError, type GuildRecord, type MessageRecord, type UserRecord } from './support/local-discord/index.js';
-import { messageJson } from './support/local-discord/payloads.js';
+import { LocalDiscordError, type GuildRecord, type MessageRecord, type UserRecord } from '../tools/local-discord/index.js';
+import { messageJson } from '../tools/local-discord/payloads.js';
+import { buttonsOf, EPHEMERAL, type Button } from './support/messages.js';
 
-const EPHEMERAL = 64;
-type Button = { custom_id: string; label: string; disabled?: boolean };
-const buttonsOf = (m: MessageRecord): Button[] => (m.components as Array<{ components: Button[] }>).flatMap((r) => r.components);
 
 let bot: TestBot;
 const clock = new ManualClock(Date.UTC(2025, 4, 17, 9, 30));

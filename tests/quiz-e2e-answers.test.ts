@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Question } from '../src/content/schema.js';
 import { getTally, listTallies, type Tally } from '../src/quiz/tallies.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import type { Store } from '../src/storage/store.js';
 import { EPHEMERAL, embedOf, buttonsOf, isRevealed, correctIndex, questionOf as questionIn, shownOptions } from './support/messages.js';
 import { startTestBot, type TestBot } from './support/bot.js';
-import type { MessageRecord, UserRecord } from './support/local-discord/index.js';
-import { messageJson } from './support/local-discord/payloads.js';
+import type { MessageRecord, UserRecord } from '../tools/local-discord/index.js';
+import { messageJson } from '../tools/local-discord/payloads.js';
 
 const LETTERS = ['A', 'B', 'C', 'D', 'E'];
 

@@ -6,8 +6,8 @@ import type { Category, Question } from '../src/content/schema.js';
 import { getTally, recordAnswer } from '../src/quiz/tallies.js';
 import { EPHEMERAL, embedOf, buttonsOf, correctIndex, questionOf as questionIn, shownOptions } from './support/messages.js';
 import { startTestBot, type TestBot } from './support/bot.js';
-import type { MessageRecord, UserRecord } from './support/local-discord/index.js';
-import { messageJson } from './support/local-discord/payloads.js';
+import type { MessageRecord, UserRecord } from '../tools/local-discord/index.js';
+import { messageJson } from '../tools/local-discord/payloads.js';
 
 const LETTERS = ['A', 'B', 'C', 'D', 'E'];
 

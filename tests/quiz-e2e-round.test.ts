@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Question } from '../src/content/schema.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import { EPHEMERAL, type Embed, embedOf, buttonsOf, correctIndex, isRevealed, questionOf as questionIn } from './support/messages.js';
 import { startTestBot, type TestBot } from './support/bot.js';
-import { LocalDiscordError, type MessageRecord, type UserRecord } from './support/local-discord/index.js';
+import { LocalDiscordError, type MessageRecord, type UserRecord } from '../tools/local-discord/index.js';
 
 
 let bot: TestBot;

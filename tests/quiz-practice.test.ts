@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Question } from '../src/content/schema.js';
 import { recordPracticeAnswer } from '../src/quiz/practice.js';
 import { Standings } from '../src/quiz/standings.js';
-import { systemClock } from '../src/schedule/clock.js';
+import { systemClock } from '../src/clock.js';
 import { getTally, RECENT_PRACTICE } from '../src/quiz/tallies.js';
 import { openStore } from '../src/storage/open.js';
 import type { Store } from '../src/storage/store.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../src/storage/open.js';
 import type { Store } from '../src/storage/store.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import { Standings, type StandingsLimits } from '../src/quiz/standings.js';
 import { listTallies, recordAnswer, resetTallies } from '../src/quiz/tallies.js';
 import { silentLogger } from './support/log.js';

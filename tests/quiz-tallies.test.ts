@@ -1,15 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/storage/open.js';
 import type { Store } from '../src/storage/store.js';
 import { Standings } from '../src/quiz/standings.js';
 import { getTally, listTallies, recordAnswer, resetTallies, type AnswerEvent, type TallyBook } from '../src/quiz/tallies.js';
-import { systemClock } from '../src/schedule/clock.js';
+import { systemClock } from '../src/clock.js';
+import { silentLogger } from './support/log.js';
+import { tempDir } from './support/temp.js';
 
-const log = pino({ level: 'silent' });
+const log = silentLogger();
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -85,9 +84,9 @@ describe('tallies', () => {
   });
 
   it('is exact under 1000 concurrent answers from 500 users on a real SQLite file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'quiz-tallies-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const file = await openStore(`sqlite://${join(dir, 'bot.sqlite')}`, log);
+    const tmp = tempDir('quiz-tallies-');
+    cleanups.push(tmp.cleanup);
+    const file = await openStore(`sqlite://${join(tmp.dir, 'bot.sqlite')}`, log);
     cleanups.push(() => file.close());
     const store = book(file);
     const events = Array.from({ length: 1000 }, (_, i) =>

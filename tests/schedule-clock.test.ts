@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { MAX_TIMEOUT_MS, systemClock } from '../src/schedule/clock.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { MAX_TIMEOUT_MS, systemClock } from '../src/clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 
 describe('ManualClock', () => {
   it('runs due timers in time order, with now() at each timer time, and lets promises settle between them', async () => {

@@ -1,36 +1,35 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/storage/open.js';
 import type { Store } from '../src/storage/store.js';
 import { FakeDiscord } from './support/fake-discord.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import { runNonce } from '../src/schedule/post-outcome.js';
-import { createSchedule, getSchedule } from '../src/schedule/repository.js';
+import { getSchedule } from '../src/schedule/repository.js';
+import { createAccepted } from './support/schedules.js';
 import { Scheduler, type PostFn, type RunResult } from '../src/schedule/scheduler.js';
 import type { Schedule } from '../src/schedule/types.js';
+import { memoryLogger, silentLogger } from './support/log.js';
+import { tempDir } from './support/temp.js';
 
-const silent = pino({ level: 'silent' });
+const silent = silentLogger();
 const T = Date.parse('2025-06-02T07:00:00Z'); // 09:00 in Berlin
 const M = 60_000;
 const D = 24 * 60 * M;
-let dir: string;
+let tmp: ReturnType<typeof tempDir>;
 let url: string;
 const open: Array<{ store: Store; scheduler?: Scheduler }> = [];
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'schedule-restart-'));
-  url = `sqlite://${join(dir, 'bot.sqlite')}`;
+  tmp = tempDir('schedule-restart-');
+  url = `sqlite://${join(tmp.dir, 'bot.sqlite')}`;
 });
 afterEach(async () => {
   for (const { store, scheduler } of open.splice(0)) {
     await scheduler?.stop();
     await store.close().catch(() => {});
   }
-  rmSync(dir, { recursive: true, force: true });
+  tmp.cleanup();
 });
 
 /** Waits (in real time) for I/O-bound async work to reach a state. */
@@ -45,7 +44,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
 /** The bot before it went down: one daily schedule, first run at T. */
 async function createOnDisk(): Promise<Schedule> {
   const store = await openStore(url, silent);
-  const s = await createSchedule(
+  const s = await createAccepted(
     store,
     { guildId: 'g1', channelId: 'c1', promptId: 'p1', repeat: { kind: 'daily' }, timeZone: 'Europe/Berlin', firstRunAt: T, createdBy: 'u1' },
     T - D,
@@ -66,17 +65,6 @@ async function boot(now: number, post: PostFn, log = silent) {
   return { store, clock, results, scheduler };
 }
 
-function capturingLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { log: pino({ level: 'warn' }, sink), lines };
-}
-
 describe('Scheduler restarts (SQLite)', () => {
   it('posts a run missed while down once at start when it is inside the grace period', async () => {
     const s = await createOnDisk();
@@ -95,7 +83,7 @@ describe('Scheduler restarts (SQLite)', () => {
   it('skips and logs a run missed by more than the grace period, then carries on from now', async () => {
     const s = await createOnDisk();
     const discord = new FakeDiscord({ now: () => T + 2 * 60 * M });
-    const { log, lines } = capturingLogger();
+    const { log, lines } = memoryLogger('warn');
     const { store, results, scheduler } = await boot(T + 2 * 60 * M, discord.post, log);
     await until(() => results.length === 1, 'the skip');
     await scheduler.idle();
@@ -103,7 +91,7 @@ describe('Scheduler restarts (SQLite)', () => {
     expect(results[0]).toMatchObject({ status: 'skipped', runAt: T, lateMs: 2 * 60 * M });
     const stored = await getSchedule(store, 'g1', s.id);
     expect(stored).toMatchObject({ nextRunAt: T + D, lastResult: { ok: false, message: 'skipped: the bot was offline at 2025-06-02 09:00 Europe/Berlin (2h late)' } });
-    expect(lines).toEqual([expect.objectContaining({ level: 40, scheduleId: s.id, guildId: 'g1', lateMs: 2 * 60 * M, late: '2h' })]);
+    expect(lines()).toEqual([expect.objectContaining({ level: 40, scheduleId: s.id, guildId: 'g1', lateMs: 2 * 60 * M, late: '2h' })]);
   });
 
   it('re-posts with the same nonce after a crash right after posting, and Discord keeps one message', async () => {

@@ -1,15 +1,17 @@
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/storage/open.js';
 import type { Store } from '../src/storage/store.js';
-import { MAX_TIMEOUT_MS } from '../src/schedule/clock.js';
+import { MAX_TIMEOUT_MS } from '../src/clock.js';
 import { discordError, FakeDiscord } from './support/fake-discord.js';
-import { ManualClock } from '../src/schedule/manual-clock.js';
+import { ManualClock } from '../tools/manual-clock.js';
 import { classifyPostError, runNonce } from '../src/schedule/post-outcome.js';
-import { cancelSchedule, createSchedule, getSchedule, pauseSchedule, resumeSchedule, type NewSchedule } from '../src/schedule/repository.js';
-import { Scheduler, type PostFn, type RunResult, type SchedulerOptions } from '../src/schedule/scheduler.js';
+import { getSchedule, type NewSchedule } from '../src/schedule/repository.js';
+import { createAccepted } from './support/schedules.js';
+import type { PostFn, RunResult, SchedulerOptions } from '../src/schedule/scheduler.js';
+import { ScheduleService } from '../src/schedule/service.js';
+import { silentLogger } from './support/log.js';
 
-const log = pino({ level: 'silent' });
+const log = silentLogger();
 const T0 = Date.parse('2025-03-28T07:00:00Z'); // Friday 08:00 in Berlin
 const M = 60_000;
 const H = 60 * M;
@@ -24,7 +26,7 @@ async function setup(options: Partial<SchedulerOptions> = {}) {
   const clock = new ManualClock(T0);
   const discord = new FakeDiscord(clock);
   const results: RunResult[] = [];
-  const scheduler = new Scheduler({
+  const schedules = new ScheduleService({
     store,
     clock,
     log,
@@ -34,35 +36,40 @@ async function setup(options: Partial<SchedulerOptions> = {}) {
     ...options,
   });
   cleanups.push(async () => {
-    await scheduler.stop();
+    await schedules.stop();
     await store.close();
   });
   const schedule = async (over: Partial<NewSchedule> = {}) => {
-    const s = await createSchedule(
-      store,
-      { guildId: 'g1', channelId: 'c1', promptId: null, repeat: { kind: 'daily' }, timeZone: 'Europe/Berlin', firstRunAt: T0 + H, createdBy: 'u1', ...over },
-      clock.now(),
-    );
-    scheduler.add(s);
-    return s;
+    const result = await schedules.create({
+      guildId: 'g1',
+      channelId: 'c1',
+      promptId: null,
+      repeat: { kind: 'daily' },
+      timeZone: 'Europe/Berlin',
+      firstRunAt: T0 + H,
+      createdBy: 'u1',
+      ...over,
+    });
+    if (result.kind !== 'created') throw new Error(`the schedule was refused: ${result.kind}`);
+    return result.schedule;
   };
-  return { store, clock, discord, results, scheduler, schedule };
+  return { store, clock, discord, results, schedules, schedule };
 }
 
 describe('Scheduler', () => {
   it('posts a one-off at its time, records it, then leaves it inactive', async () => {
-    const { clock, discord, results, scheduler, schedule, store } = await setup();
+    const { clock, discord, results, schedules, schedule, store } = await setup();
     const s = await schedule({ repeat: { kind: 'none' } });
     await clock.advance(H - 1);
     expect(discord.messages).toHaveLength(0);
     await clock.advance(1);
-    await scheduler.idle();
+    await schedules.idle();
     expect(discord.messages).toMatchObject([{ scheduleId: s.id, postedAt: T0 + H, nonce: runNonce('g1', s.id, T0 + H) }]);
     expect(results).toMatchObject([{ status: 'posted', runAt: T0 + H, attempts: 1 }]);
     const after = await getSchedule(store, 'g1', s.id);
     expect(after).toMatchObject({ nextRunAt: null, lastResult: { ok: true, messageId: '1', runAt: T0 + H } });
     expect(after?.pendingRun).toBeUndefined();
-    expect(scheduler.armedTimers).toBe(0);
+    expect(clock.pending).toBe(0);
     await clock.advance(5 * D);
     expect(discord.messages).toHaveLength(1);
   });
@@ -88,7 +95,7 @@ describe('Scheduler', () => {
   });
 
   it('retries 429 and 500 answers with backoff and posts once with the same nonce', async () => {
-    const { clock, discord, results, scheduler, schedule, store } = await setup();
+    const { clock, discord, results, schedules, schedule, store } = await setup();
     const s = await schedule();
     discord.failNext(discordError(429), discordError(500, 0));
     await clock.advance(H);
@@ -98,7 +105,7 @@ describe('Scheduler', () => {
     await clock.advance(1);
     expect(discord.calls).toHaveLength(2);
     await clock.advance(2000);
-    await scheduler.idle();
+    await schedules.idle();
     expect(discord.calls).toHaveLength(3);
     expect(new Set(discord.calls.map((c) => c.nonce)).size).toBe(1);
     expect(discord.messages).toHaveLength(1);
@@ -107,11 +114,11 @@ describe('Scheduler', () => {
   });
 
   it('retries a network error, and records the failure once the attempts run out', async () => {
-    const { clock, discord, results, scheduler, schedule, store } = await setup();
+    const { clock, discord, results, schedules, schedule, store } = await setup();
     const s = await schedule();
     discord.failNext(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), ...Array.from({ length: 3 }, () => discordError(503)));
     await clock.advance(H + 1000 + 2000 + 4000);
-    await scheduler.idle();
+    await schedules.idle();
     expect(discord.calls).toHaveLength(4);
     expect(results).toMatchObject([{ status: 'failed', permanent: false, attempts: 4, message: 'Discord answered 503, gave up after 4 tries' }]);
     // The next day's run is still on.
@@ -150,12 +157,12 @@ describe('Scheduler', () => {
       posted.push(s.id);
       return { messageId: `m-${s.id}` };
     };
-    const { clock, results, scheduler, schedule, store } = await setup({ post });
+    const { clock, results, schedules, schedule, store } = await setup({ post });
     const broken = await schedule();
     brokenId = broken.id;
     const fine = await schedule();
     await clock.advance(H);
-    await scheduler.idle();
+    await schedules.idle();
     expect(posted).toEqual([fine.id]);
     expect(results).toHaveLength(2);
     expect((await getSchedule(store, 'g1', broken.id))?.lastResult?.message).toMatch(/could not post: cannot read/);
@@ -165,24 +172,26 @@ describe('Scheduler', () => {
   });
 
   it('does not post while paused, and resumes at the next run after now', async () => {
-    const { clock, discord, scheduler, schedule, store } = await setup();
+    const { clock, discord, schedules, schedule } = await setup();
     const s = await schedule();
-    scheduler.refresh(await pauseSchedule(store, 'g1', s.id));
+    expect(clock.pending).toBe(1);
+    expect((await schedules.pause('g1', s.id)).kind).toBe('paused');
+    // The service disarmed the timer along with storing the pause.
+    expect(clock.pending).toBe(0);
     await clock.advance(D + 12 * H);
     expect(discord.messages).toHaveLength(0);
-    const resumed = await resumeSchedule(store, 'g1', s.id, clock.now());
-    scheduler.refresh(resumed);
     // Sunday 2025-03-30 09:00 CEST
-    expect(resumed.nextRunAt).toBe(Date.parse('2025-03-30T07:00:00Z'));
+    expect(await schedules.resume('g1', s.id)).toMatchObject({ kind: 'resumed', schedule: { nextRunAt: Date.parse('2025-03-30T07:00:00Z') } });
+    expect(clock.pending).toBe(1);
     await clock.advance(12 * H);
     expect(discord.messages.map((m) => m.postedAt)).toEqual([Date.parse('2025-03-30T07:00:00Z')]);
   });
 
   it('does not post a cancelled schedule', async () => {
-    const { clock, discord, scheduler, schedule, store } = await setup();
+    const { clock, discord, schedules, schedule } = await setup();
     const s = await schedule();
-    scheduler.remove(await cancelSchedule(store, 'g1', s.id));
-    expect(scheduler.armedTimers).toBe(0);
+    expect((await schedules.cancel('g1', s.id)).kind).toBe('cancelled');
+    expect(clock.pending).toBe(0);
     await clock.advance(2 * D);
     expect(discord.calls).toHaveLength(0);
   });
@@ -190,31 +199,31 @@ describe('Scheduler', () => {
   it('leaves a schedule cancelled while its post is in flight cancelled', async () => {
     let release!: () => void;
     const post: PostFn = () => new Promise((resolve) => (release = () => resolve({ messageId: 'm1' })));
-    const { clock, scheduler, schedule, store } = await setup({ post });
+    const { clock, schedules, schedule, store } = await setup({ post });
     const s = await schedule();
     await clock.advance(H);
-    scheduler.remove(await cancelSchedule(store, 'g1', s.id));
+    expect((await schedules.cancel('g1', s.id)).kind).toBe('cancelled');
     release();
-    await scheduler.idle();
+    await schedules.idle();
     expect(await getSchedule(store, 'g1', s.id)).toBeUndefined();
     expect(clock.pending).toBe(0);
   });
 
   it('skips a one-off found more than the grace period late at start, and leaves it inactive', async () => {
-    const { clock, discord, results, scheduler, store } = await setup();
-    const s = await createSchedule(
+    const { clock, discord, results, schedules, store } = await setup();
+    const s = await createAccepted(
       store,
       { guildId: 'g1', channelId: 'c1', promptId: 'p1', repeat: { kind: 'none' }, timeZone: 'UTC', firstRunAt: T0 + H, createdBy: 'u1' },
       T0,
     );
     await clock.advance(H + 11 * M);
-    await scheduler.start();
+    await schedules.start();
     await clock.advance(0);
-    await scheduler.idle();
+    await schedules.idle();
     expect(discord.calls).toHaveLength(0);
     expect(results).toMatchObject([{ status: 'skipped', lateMs: 11 * M }]);
     expect(await getSchedule(store, 'g1', s.id)).toMatchObject({ nextRunAt: null, lastResult: { ok: false } });
-    expect(scheduler.armedTimers).toBe(0);
+    expect(clock.pending).toBe(0);
   });
 
   it('fires a schedule more than 24.8 days ahead at the right time', async () => {
@@ -232,29 +241,29 @@ describe('Scheduler', () => {
   it('stop() waits for a post in flight and leaves no armed timers', async () => {
     let release!: () => void;
     const post: PostFn = () => new Promise((resolve) => (release = () => resolve({ messageId: 'm1' })));
-    const { clock, results, scheduler, schedule } = await setup({ post });
+    const { clock, results, schedules, schedule } = await setup({ post });
     await schedule();
     await schedule({ firstRunAt: T0 + 2 * H });
     await schedule({ firstRunAt: T0 + 3 * H, repeat: { kind: 'weekly' } });
     expect(clock.pending).toBe(3);
     await clock.advance(H);
     let stopped = false;
-    const stopping = scheduler.stop().then(() => (stopped = true));
+    const stopping = schedules.stop().then(() => (stopped = true));
     await clock.advance(0);
     expect(stopped).toBe(false);
     release();
     await stopping;
     expect(results).toMatchObject([{ status: 'posted' }]);
     expect(clock.pending).toBe(0);
-    expect(scheduler.armedTimers).toBe(0);
+    expect(clock.pending).toBe(0);
   });
 
   it('stop() cuts a retry wait short and leaves the run pending for the next start', async () => {
-    const { clock, discord, scheduler, schedule, store } = await setup();
+    const { clock, discord, schedules, schedule, store } = await setup();
     const s = await schedule();
     discord.failNext(discordError(502));
     await clock.advance(H);
-    await scheduler.stop();
+    await schedules.stop();
     expect(clock.pending).toBe(0);
     expect((await getSchedule(store, 'g1', s.id))?.pendingRun).toEqual({ runAt: T0 + H, nonce: runNonce('g1', s.id, T0 + H) });
   });

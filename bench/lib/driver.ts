@@ -4,7 +4,7 @@
  * answer is observed through the stand-in's per-interaction listener, so the
  * latency is dispatch -> interaction callback received by the server.
  */
-import type { InteractionResponseRecord, LocalDiscord, MessageRecord } from '../../tests/support/local-discord/index.js';
+import type { InteractionResponseRecord, LocalDiscord, MessageRecord } from '../../tools/local-discord/index.js';
 import { summarise, type LatencySummary } from './stats.js';
 
 type Obj = Record<string, unknown>;

@@ -3,9 +3,9 @@ import { pino } from 'pino';
 import { CATEGORIES } from '../../src/content/schema.js';
 import { Standings } from '../../src/quiz/standings.js';
 import { applyAnswer, listTallies, tallyKey, type Tally } from '../../src/quiz/tallies.js';
-import { systemClock } from '../../src/schedule/clock.js';
+import { systemClock } from '../../src/clock.js';
 import { openStore } from '../../src/storage/open.js';
-import type { InteractionResponseRecord, LocalDiscord } from '../../tests/support/local-discord/index.js';
+import type { InteractionResponseRecord, LocalDiscord } from '../../tools/local-discord/index.js';
 import { asUser, buttonTemplate, commandTemplate, messageJson, userId } from './driver.js';
 import type { Target } from './target.js';
 
@@ -131,7 +131,7 @@ export class AckLedger {
  * as user k >> 1, so every user answers both (concurrent updates of one tally key)
  * and no one answers one question twice.
  */
-export function clickPayloads(bot: Target, baseline: Target | undefined, rounds: Array<{ channelId: string; message: import('../../tests/support/local-discord/index.js').MessageRecord; customIds: string[] }>) {
+export function clickPayloads(bot: Target, baseline: Target | undefined, rounds: Array<{ channelId: string; message: import('../../tools/local-discord/index.js').MessageRecord; customIds: string[] }>) {
   const forBot = rounds.map((r, n) => buttonTemplate(bot.discord, r.channelId, messageJson(r.message), r.customIds[n % r.customIds.length]!));
   // The baseline gets the same message and custom ids, in its own stand-in's channels.
   const baseChannels = baseline ? [baseline.discord.channel('channel-10').id, baseline.discord.channel('channel-11').id] : [];

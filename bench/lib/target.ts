@@ -1,7 +1,7 @@
 /** Starts a local Discord and a child (the bot or the baseline) served by it, and measures the start. */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalDiscord, type MessageRecord } from '../../tests/support/local-discord/index.js';
+import { LocalDiscord, type MessageRecord } from '../../tools/local-discord/index.js';
 import { spawnChild, tempDir, type Child, type ChildKind } from './child.js';
 import { commandTemplate, Driver } from './driver.js';
 

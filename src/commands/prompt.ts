@@ -1,15 +1,15 @@
-import { ChannelType, EmbedBuilder, MessageFlags, PermissionFlagsBits, time, TimestampStyles, type GuildTextBasedChannel } from 'discord.js';
-import { UserError } from '../errors.js';
-import { assertCanPost, postPrompt } from '../prompts/post.js';
-import { fit, preview } from '../render/text.js';
-import { cancelSchedule, createSchedule, listSchedules, pauseSchedule, resumeSchedule } from '../schedule/repository.js';
-import { nextPromptForGuild } from '../schedule/rotation.js';
-import { getGuildTimeZone, setGuildTimeZone } from '../schedule/settings.js';
-import { MAX_SCHEDULES_PER_GUILD, type Schedule } from '../schedule/types.js';
-import { canonicalTimeZone, parseRepeat, parseWhen } from '../schedule/when.js';
+import { ChannelType, MessageFlags, PermissionFlagsBits, type GuildTextBasedChannel } from 'discord.js';
 import type { Context } from '../context.js';
+import { UserError } from '../errors.js';
+import { missingPromptPermissions, postPrompt } from '../prompts/post.js';
+import { nextPromptForGuild } from '../prompts/rotation.js';
+import { describeRepeat, renderScheduleList, when } from '../render/schedules.js';
+import { fit } from '../render/text.js';
+import type { Repeat } from '../schedule/types.js';
+import { canonicalTimeZone, parseRepeat, parseWhen } from '../schedule/when.js';
+import { formatInZone } from '../schedule/zoned.js';
 import { guildCommand } from './lib/definition.js';
-import { scheduleChoices, promptChoices, repeatChoices, timeZoneChoices } from './lib/prompt-options.js';
+import { promptChoices, repeatChoices, scheduleChoices, timeZoneChoices } from './lib/prompt-options.js';
 import type { Command } from './lib/types.js';
 
 const TEXT_CHANNELS = [ChannelType.GuildText, ChannelType.GuildAnnouncement] as const;
@@ -45,40 +45,45 @@ const data = guildCommand('prompt', 'Post and schedule discussion prompts, each 
   )
   .toJSON();
 
-const when = (ms: number) => `${time(new Date(ms), TimestampStyles.LongDateTime)} (${time(new Date(ms), TimestampStyles.RelativeTime)})`;
+const TIME_ZONE_NAMES = 'Use an IANA name such as Europe/Berlin, America/New_York or UTC.';
 
-function describeRepeat(s: Schedule): string {
-  return s.repeat.kind === 'cron' ? `cron \`${s.repeat.cron}\`` : s.repeat.kind === 'none' ? 'once' : s.repeat.kind;
+function readTimeZone(input: string): string {
+  const zone = canonicalTimeZone(input);
+  if (!zone) throw new UserError(`“${fit(input, 64)}” is not a time zone I know. ${TIME_ZONE_NAMES}`);
+  return zone;
 }
 
-function describeSchedule(s: Schedule, ctx: Context, promptText = true): string {
-  const text = promptText ? ` ${preview(ctx.content.prompt(s.promptId ?? '')?.text ?? '(no longer in the bank)', 50)}` : '';
-  const prompt = s.promptId ? `\`${s.promptId}\`${text}` : 'next in rotation';
-  const next = s.paused ? '⏸ paused' : s.nextRunAt === null ? 'done' : `next ${when(s.nextRunAt)}`;
-  const last = s.lastResult ? `last: ${s.lastResult.ok ? 'posted' : s.lastResult.message}` : 'not run yet';
-  return `**${s.id}** · <#${s.channelId}> · ${next} · ${describeRepeat(s)} (${s.timeZone})\n  ${prompt} · ${last}`;
-}
-
-// Discord allows 4096 characters per embed description and 6000 across a message's embeds (the title takes the rest).
-const LIST_BUDGET = 5900;
-
-/** Every schedule in full when they fit; otherwise without the prompt texts, each cut to an equal share. */
-function listEntries(schedules: Schedule[], ctx: Context): string[] {
-  const full = schedules.map((s) => describeSchedule(s, ctx));
-  if (full.join('\n').length <= LIST_BUDGET) return full;
-  const share = Math.floor(LIST_BUDGET / schedules.length) - 1;
-  return schedules.map((s) => fit(describeSchedule(s, ctx, false), share));
-}
-
-/** Spreads the entries over as many embeds as the 4096-character description limit needs. */
-function listEmbeds(title: string, entries: string[]): EmbedBuilder[] {
-  const chunks: string[] = [];
-  for (const entry of entries) {
-    const last = chunks.at(-1);
-    if (last !== undefined && last.length + 1 + entry.length <= 4096) chunks[chunks.length - 1] = `${last}\n${entry}`;
-    else chunks.push(entry);
+function readRepeat(input: string): Repeat {
+  const result = parseRepeat(input);
+  switch (result.kind) {
+    case 'ok':
+      return result.repeat;
+    case 'extra-fields':
+      throw new UserError(`"${result.text}" has ${result.fields} fields; seconds and years are not supported. Use 5 fields: minute hour day-of-month month day-of-week, like 0 18 * * 1-5.`);
+    case 'unknown':
+      throw new UserError(`"${result.text}" is not a repeat I know. Use none, daily, weekly or a 5-field cron expression like 0 18 * * 1-5.`);
+    case 'invalid-cron':
+      throw new UserError(`"${result.text}" is not a valid cron expression (${result.reason}).`);
+    case 'never-matches':
+      throw new UserError(`The cron expression "${result.text}" never matches a date.`);
   }
-  return chunks.map((text, i) => (i === 0 ? new EmbedBuilder().setTitle(title) : new EmbedBuilder()).setDescription(text));
+}
+
+function readWhen(input: string, timeZone: string, now: number): number {
+  const result = parseWhen(input, { timeZone, now });
+  switch (result.kind) {
+    case 'ok':
+      return result.at;
+    case 'unreadable':
+      throw new UserError(
+        `I could not read "${input.trim()}" as a time. Use a time of day like 18:30 or 9:05 (${timeZone} time), a date and time like 2025-06-01T18:30 ` +
+          `(add Z or +02:00 for a fixed offset), or a delay like in 45m, in 2h, in 1h30m or in 3d.`,
+      );
+    case 'passed':
+      throw new UserError(`That time has already passed (${formatInZone(result.at, timeZone)}). Give a time in the future.`);
+    case 'too-far':
+      throw new UserError(`That is more than a year ahead (${formatInZone(result.at, timeZone)}). Give a time within the next 366 days.`);
+  }
 }
 
 function pickPrompt(ctx: Context, id: string | null) {
@@ -88,11 +93,18 @@ function pickPrompt(ctx: Context, id: string | null) {
   return prompt;
 }
 
+async function assertCanPost(channel: GuildTextBasedChannel): Promise<void> {
+  const missing = await missingPromptPermissions(channel);
+  if (missing.length) throw new UserError(`I cannot post prompts in <#${channel.id}>: I am missing ${missing.join(', ')} there. Grant them or pick another channel.`);
+}
+
+const noSuchSchedule = (id: string) => new UserError(`There is no schedule "${id.trim()}" in this server. /prompt list shows the ids.`);
+
 export const prompt: Command = {
   data,
   async execute(interaction, ctx) {
     const sub = interaction.options.getSubcommand();
-    const { store, clock } = ctx;
+    const { schedules } = ctx;
     const reply = (content: string) => interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 
     if (sub === 'post') {
@@ -106,47 +118,52 @@ export const prompt: Command = {
       await assertCanPost(channel);
       // Posting and opening the thread can outlast Discord's 3-second answer window under rate limits.
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const next = chosen ?? (await nextPromptForGuild(store, interaction.guildId, ctx.content.prompts));
+      const next = chosen ?? (await nextPromptForGuild(ctx.store, interaction.guildId, ctx.content.prompts));
       const { threadId } = await postPrompt(channel, next);
       await interaction.editReply({ content: `Posted prompt \`${next.id}\` in <#${channel.id}>${threadId ? ` with a thread: <#${threadId}>` : ''}.`, allowedMentions: { parse: [] } });
     } else if (sub === 'schedule') {
       const channel = interaction.options.getChannel('channel', true, TEXT_CHANNELS) as GuildTextBasedChannel;
       const zoneInput = interaction.options.getString('timezone');
-      const timeZone = zoneInput === null ? await getGuildTimeZone(store, interaction.guildId, ctx.config.DEFAULT_TIMEZONE) : canonicalTimeZone(zoneInput);
-      if (!timeZone) throw new UserError(`“${fit(zoneInput ?? '', 64)}” is not a time zone I know. Use an IANA name such as Europe/Berlin, America/New_York or UTC.`);
+      const timeZone = zoneInput === null ? await schedules.timeZone(interaction.guildId) : readTimeZone(zoneInput);
       const chosen = pickPrompt(ctx, interaction.options.getString('prompt'));
-      const repeat = parseRepeat(interaction.options.getString('repeat') ?? 'none');
-      const firstRunAt = parseWhen(interaction.options.getString('when', true), { timeZone, now: clock.now() }).getTime();
+      const repeat = readRepeat(interaction.options.getString('repeat') ?? 'none');
+      const firstRunAt = readWhen(interaction.options.getString('when', true), timeZone, ctx.clock.now());
       await assertCanPost(channel);
-      const schedule = await createSchedule(
-        store,
-        { guildId: interaction.guildId, channelId: channel.id, promptId: chosen?.id ?? null, repeat, timeZone, firstRunAt, createdBy: interaction.user.id },
-        clock.now(),
-      );
-      ctx.scheduler.add(schedule);
+      const result = await schedules.create({ guildId: interaction.guildId, channelId: channel.id, promptId: chosen?.id ?? null, repeat, timeZone, firstRunAt, createdBy: interaction.user.id });
+      if (result.kind === 'limit-reached') throw new UserError(`This server already has ${result.limit} schedules; cancel one with /prompt cancel first.`);
+      if (result.kind === 'unknown-time-zone') throw new UserError(`"${result.timeZone}" is not a time zone I know. Use an IANA name such as Europe/Berlin.`);
+      if (result.kind === 'no-first-run') throw new UserError('Give a time for the first post (for example 18:30 or in 2h).');
+      const { schedule } = result;
       await reply(`Scheduled **${schedule.id}** in <#${channel.id}>: first post ${when(schedule.nextRunAt!)}, ${describeRepeat(schedule)} (${timeZone}). Cancel with \`/prompt cancel id:${schedule.id}\`.`);
     } else if (sub === 'list') {
-      const schedules = await listSchedules(store, interaction.guildId);
-      const embeds = listEmbeds(
-        `Scheduled prompts (${schedules.length}/${MAX_SCHEDULES_PER_GUILD})`,
-        schedules.length ? listEntries(schedules, ctx) : ['None yet. Create one with `/prompt schedule`.'],
-      );
+      const embeds = renderScheduleList(await schedules.list(interaction.guildId), ctx.content);
       await interaction.reply({ embeds, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
     } else if (sub === 'cancel') {
-      const removed = await cancelSchedule(store, interaction.guildId, interaction.options.getString('id', true));
-      ctx.scheduler.remove(removed);
-      await reply(`Cancelled schedule **${removed.id}** (<#${removed.channelId}>).`);
+      const id = interaction.options.getString('id', true);
+      const result = await schedules.cancel(interaction.guildId, id);
+      if (result.kind === 'not-found') throw noSuchSchedule(id);
+      await reply(`Cancelled schedule **${result.schedule.id}** (<#${result.schedule.channelId}>).`);
     } else if (sub === 'pause') {
-      const paused = await pauseSchedule(store, interaction.guildId, interaction.options.getString('id', true));
-      ctx.scheduler.refresh(paused);
-      await reply(`Paused schedule **${paused.id}**. Resume it with \`/prompt resume id:${paused.id}\`.`);
+      const id = interaction.options.getString('id', true);
+      const result = await schedules.pause(interaction.guildId, id);
+      if (result.kind === 'not-found') throw noSuchSchedule(id);
+      if (result.kind === 'already-paused') throw new UserError(`Schedule ${result.schedule.id} is already paused.`);
+      await reply(`Paused schedule **${result.schedule.id}**. Resume it with \`/prompt resume id:${result.schedule.id}\`.`);
     } else if (sub === 'resume') {
-      const resumed = await resumeSchedule(store, interaction.guildId, interaction.options.getString('id', true), clock.now());
-      ctx.scheduler.refresh(resumed);
-      await reply(`Resumed schedule **${resumed.id}**: next post ${when(resumed.nextRunAt!)}.`);
+      const id = interaction.options.getString('id', true);
+      const result = await schedules.resume(interaction.guildId, id);
+      if (result.kind === 'not-found') throw noSuchSchedule(id);
+      if (result.kind === 'not-paused') throw new UserError(`Schedule ${result.schedule.id} is not paused.`);
+      if (result.kind === 'one-off-passed') {
+        const { schedule: s, at } = result;
+        throw new UserError(`Schedule ${s.id} was a one-off${at ? ` for ${formatInZone(at, s.timeZone)}` : ''}, which has passed. Cancel it and create a new one.`);
+      }
+      await reply(`Resumed schedule **${result.schedule.id}**: next post ${when(result.schedule.nextRunAt!)}.`);
     } else if (sub === 'timezone') {
-      const zone = await setGuildTimeZone(store, interaction.guildId, interaction.options.getString('name', true));
-      await reply(`This server’s time zone for new schedules is now **${zone}**. Existing schedules keep their own.`);
+      const name = interaction.options.getString('name', true);
+      const result = await schedules.setTimeZone(interaction.guildId, name);
+      if (result.kind === 'unknown-time-zone') throw new UserError(`"${name.trim()}" is not a time zone I know. ${TIME_ZONE_NAMES}`);
+      await reply(`This server’s time zone for new schedules is now **${result.timeZone}**. Existing schedules keep their own.`);
     } else {
       throw new UserError('That prompt subcommand is not known.');
     }

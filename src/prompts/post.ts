@@ -1,9 +1,8 @@
 import { EmbedBuilder, PermissionFlagsBits, type Client, type GuildTextBasedChannel } from 'discord.js';
 import type { Prompt } from '../content/schema.js';
 import type { Content } from '../content/types.js';
-import { UserError } from '../errors.js';
 import { fit, preview } from '../render/text.js';
-import { nextPromptForGuild } from '../schedule/rotation.js';
+import { nextPromptForGuild } from './rotation.js';
 import type { Schedule } from '../schedule/types.js';
 import type { Store } from '../storage/store.js';
 
@@ -28,12 +27,11 @@ export function renderPrompt(prompt: Prompt) {
   return { embeds: [embed], allowedMentions: { parse: [] } };
 }
 
-/** Refuses a channel the bot cannot post prompts in, naming what is missing. */
-export async function assertCanPost(channel: GuildTextBasedChannel): Promise<void> {
+/** The names of the permissions the bot lacks to post prompts in the channel; empty when it can. */
+export async function missingPromptPermissions(channel: GuildTextBasedChannel): Promise<string[]> {
   const me = channel.guild.members.me ?? (await channel.guild.members.fetchMe());
   const permissions = channel.permissionsFor(me);
-  const missing = PROMPT_PERMISSIONS.filter(([flag]) => !permissions.has(flag)).map(([, name]) => name);
-  if (missing.length) throw new UserError(`I cannot post prompts in <#${channel.id}>: I am missing ${missing.join(', ')} there. Grant them or pick another channel.`);
+  return PROMPT_PERMISSIONS.filter(([flag]) => !permissions.has(flag)).map(([, name]) => name);
 }
 
 /** Posts a prompt and opens a public thread on it, named after the prompt. */

@@ -4,7 +4,7 @@ import type { Content } from '../content/types.js';
 import type { Logger } from '../logger.js';
 import { plural } from '../render/text.js';
 import { letter, renderRoundQuestion, renderRoundReveal, renderRoundSummary } from '../render/quiz.js';
-import type { Clock, TimerHandle } from '../schedule/clock.js';
+import type { Clock, TimerHandle } from '../clock.js';
 import type { Store } from '../storage/store.js';
 import type { Reveal, Round } from './round.js';
 import { RoundRegistry } from './rounds.js';

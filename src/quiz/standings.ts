@@ -1,4 +1,4 @@
-import type { Clock } from '../schedule/clock.js';
+import type { Clock } from '../clock.js';
 import type { Tally } from './tallies.js';
 
 export interface StandingsLimits {

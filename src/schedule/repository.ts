@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto';
-import { UserError } from '../errors.js';
 import type { Store } from '../storage/store.js';
 import {
   MAX_SCHEDULES_PER_GUILD,
@@ -10,7 +9,7 @@ import {
   type ScheduleMap,
 } from './types.js';
 import { anchorRepeat, nextRunAfter } from './when.js';
-import { formatInZone, isValidTimeZone } from './zoned.js';
+import { isValidTimeZone } from './zoned.js';
 
 // No i, l, o, 0 or 1: ids are read off a screen and typed back.
 const ID_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
@@ -49,17 +48,22 @@ function pruneDone(map: ScheduleMap): ScheduleMap {
   return Object.fromEntries(Object.entries(map).filter(([id]) => !drop.has(id)));
 }
 
-export async function createSchedule(store: Store, input: NewSchedule, now: number): Promise<Schedule> {
-  if (!isValidTimeZone(input.timeZone)) throw new UserError(`"${input.timeZone}" is not a time zone I know. Use an IANA name such as Europe/Berlin.`);
+export type CreateResult =
+  | { kind: 'created'; schedule: Schedule }
+  | { kind: 'limit-reached'; limit: number }
+  | { kind: 'unknown-time-zone'; timeZone: string }
+  /** No firstRunAt, and a repeat that cannot supply one. */
+  | { kind: 'no-first-run' };
+
+export async function createSchedule(store: Store, input: NewSchedule, now: number): Promise<CreateResult> {
+  if (!isValidTimeZone(input.timeZone)) return { kind: 'unknown-time-zone', timeZone: input.timeZone };
   const firstRunAt = input.firstRunAt ?? (input.repeat.kind === 'cron' ? nextRunAfter(input, now) : null);
-  if (firstRunAt === null) throw new UserError('Give a time for the first post (for example 18:30 or in 2h).');
-  let created: Schedule | undefined;
+  if (firstRunAt === null) return { kind: 'no-first-run' };
+  let result: CreateResult = { kind: 'limit-reached', limit: MAX_SCHEDULES_PER_GUILD };
   await store.update<ScheduleMap>(schedulesKey(input.guildId), (stored = {}) => {
     const current = pruneDone(stored);
-    if (Object.keys(current).length >= MAX_SCHEDULES_PER_GUILD) {
-      throw new UserError(`This server already has ${MAX_SCHEDULES_PER_GUILD} schedules; cancel one with /prompt cancel first.`);
-    }
-    created = {
+    if (Object.keys(current).length >= MAX_SCHEDULES_PER_GUILD) return stored; // left as it was
+    const schedule: Schedule = {
       id: newId(current),
       guildId: input.guildId,
       channelId: input.channelId,
@@ -71,9 +75,10 @@ export async function createSchedule(store: Store, input: NewSchedule, now: numb
       createdAt: now,
       paused: false,
     };
-    return { ...current, [created.id]: created };
+    result = { kind: 'created', schedule };
+    return { ...current, [schedule.id]: schedule };
   });
-  return created!;
+  return result;
 }
 
 /** The guild's schedules, soonest first; inactive ones last. */
@@ -118,48 +123,55 @@ export async function updateSchedule(
   return map?.[key];
 }
 
-/** Like updateSchedule, but a missing id is the user's mistake. Resolves to the record before and after. */
-async function changeOrFail(store: Store, guildId: string, id: string, change: (s: Schedule) => Schedule | null) {
-  let before: Schedule | undefined;
-  let after: Schedule | null = null;
+export type NotFound = { kind: 'not-found' };
+export type CancelResult = { kind: 'cancelled'; schedule: Schedule } | NotFound;
+export type PauseResult = { kind: 'paused'; schedule: Schedule } | { kind: 'already-paused'; schedule: Schedule } | NotFound;
+export type ResumeResult =
+  | { kind: 'resumed'; schedule: Schedule }
+  | { kind: 'not-paused'; schedule: Schedule }
+  /** A paused one-off whose time went by during the pause; `at` is when it was due. */
+  | { kind: 'one-off-passed'; schedule: Schedule; at: number | undefined }
+  | NotFound;
+
+/**
+ * Decides under the guild's lock what happens to one schedule: `decide` returns
+ * the record to store (null deletes it; the record itself leaves it as it was)
+ * and the outcome to report. A missing schedule is `not-found`.
+ */
+async function decide<R>(store: Store, guildId: string, id: string, choose: (current: Schedule) => [Schedule | null, R]): Promise<R | NotFound> {
+  let outcome: R | NotFound = { kind: 'not-found' };
   await updateSchedule(store, guildId, id, (current) => {
-    before = current;
-    after = change(current);
-    return after;
+    const [next, result] = choose(current);
+    outcome = result;
+    return next;
   });
-  if (!before) throw new UserError(`There is no schedule "${id.trim()}" in this server. /prompt list shows the ids.`);
-  return { before: before as Schedule, after: after as Schedule | null };
+  return outcome;
 }
 
-/** Removes a schedule and returns it as it was. */
-export async function cancelSchedule(store: Store, guildId: string, id: string): Promise<Schedule> {
-  return (await changeOrFail(store, guildId, id, () => null)).before;
+/** Removes a schedule; the result holds it as it was. */
+export function cancelSchedule(store: Store, guildId: string, id: string): Promise<CancelResult> {
+  return decide(store, guildId, id, (s): [null, CancelResult] => [null, { kind: 'cancelled', schedule: s }]);
 }
 
-export async function pauseSchedule(store: Store, guildId: string, id: string): Promise<Schedule> {
-  const { after } = await changeOrFail(store, guildId, id, (s) => {
-    if (s.paused) throw new UserError(`Schedule ${s.id} is already paused.`);
-    return { ...s, paused: true };
+export function pauseSchedule(store: Store, guildId: string, id: string): Promise<PauseResult> {
+  return decide(store, guildId, id, (s): [Schedule, PauseResult] => {
+    if (s.paused) return [s, { kind: 'already-paused', schedule: s }];
+    const paused = { ...s, paused: true };
+    return [paused, { kind: 'paused', schedule: paused }];
   });
-  return after!;
 }
 
 /** Resumes; a next run that fell into the pause is recomputed from now. */
-export async function resumeSchedule(store: Store, guildId: string, id: string, now: number): Promise<Schedule> {
-  const { after } = await changeOrFail(store, guildId, id, (s) => {
-    if (!s.paused) throw new UserError(`Schedule ${s.id} is not paused.`);
+export function resumeSchedule(store: Store, guildId: string, id: string, now: number): Promise<ResumeResult> {
+  return decide(store, guildId, id, (s): [Schedule, ResumeResult] => {
+    if (!s.paused) return [s, { kind: 'not-paused', schedule: s }];
     let nextRunAt = s.nextRunAt;
     if (nextRunAt === null || nextRunAt <= now) {
       nextRunAt = nextRunAfter(s, now);
-      if (nextRunAt === null) {
-        const when = s.nextRunAt ?? s.lastResult?.runAt;
-        throw new UserError(
-          `Schedule ${s.id} was a one-off${when ? ` for ${formatInZone(when, s.timeZone)}` : ''}, which has passed. Cancel it and create a new one.`,
-        );
-      }
+      if (nextRunAt === null) return [s, { kind: 'one-off-passed', schedule: s, at: s.nextRunAt ?? s.lastResult?.runAt }];
     }
     // A pendingRun left from before the pause (a crash mid-post) is not re-posted now.
-    return { ...s, paused: false, nextRunAt, pendingRun: undefined };
+    const resumed = { ...s, paused: false, nextRunAt, pendingRun: undefined };
+    return [resumed, { kind: 'resumed', schedule: resumed }];
   });
-  return after!;
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { MAX_TIMEOUT_MS, type Clock } from './clock.js';
+import { MAX_TIMEOUT_MS, type Clock } from '../clock.js';
 import { classifyPostError } from './post-outcome.js';
 import type { PostFn, RunInfo, RunResult, Schedule } from './types.js';
 

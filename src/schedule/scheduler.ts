@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Store } from '../storage/store.js';
-import { MAX_TIMEOUT_MS, systemClock, type Clock, type TimerHandle } from './clock.js';
+import { MAX_TIMEOUT_MS, systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { runNonce } from './post-outcome.js';
 import { getSchedule, loadAllSchedules } from './repository.js';
 import { postWithRetry, Sleeper } from './retry.js';

@@ -1,4 +1,3 @@
-import { UserError } from '../errors.js';
 import type { Store } from '../storage/store.js';
 import { guildSettingsKey } from './types.js';
 import { canonicalTimeZone } from './zoned.js';
@@ -8,14 +7,14 @@ export const DEFAULT_TIME_ZONE = 'UTC';
 /** Other parts of the bot may keep their own fields here; only timeZone is ours. */
 type GuildSettings = { timeZone?: string } & Record<string, unknown>;
 
-/** Stores the guild's default time zone in its canonical spelling and returns it. */
-export async function setGuildTimeZone(store: Store, guildId: string, timeZone: string): Promise<string> {
+export type SetTimeZoneResult = { kind: 'set'; timeZone: string } | { kind: 'unknown-time-zone' };
+
+/** Stores the guild's default time zone in its canonical spelling. */
+export async function setGuildTimeZone(store: Store, guildId: string, timeZone: string): Promise<SetTimeZoneResult> {
   const canonical = canonicalTimeZone(timeZone);
-  if (!canonical) {
-    throw new UserError(`"${timeZone.trim()}" is not a time zone I know. Use an IANA name such as Europe/Berlin, America/New_York or UTC.`);
-  }
+  if (!canonical) return { kind: 'unknown-time-zone' };
   await store.update<GuildSettings>(guildSettingsKey(guildId), (current) => ({ ...current, timeZone: canonical }));
-  return canonical;
+  return { kind: 'set', timeZone: canonical };
 }
 
 /** The guild's own time zone, else `fallback` (the bot's DEFAULT_TIMEZONE). */

@@ -48,7 +48,6 @@ export const MAX_SCHEDULES_PER_GUILD = 25;
 export const SCHEDULES_PREFIX = 'schedules:';
 export const schedulesKey = (guildId: string) => `${SCHEDULES_PREFIX}${guildId}`;
 export const guildSettingsKey = (guildId: string) => `guild-settings:${guildId}`;
-export const rotationKey = (guildId: string) => `prompt-rotation:${guildId}`;
 
 export type ScheduleMap = Record<string, Schedule>;
 

@@ -1,7 +1,6 @@
 import { Cron } from 'croner';
-import { UserError } from '../errors.js';
 import type { Repeat, Schedule } from './types.js';
-import { formatInZone, instantOfWallTime, wallTimeAt } from './zoned.js';
+import { instantOfWallTime, wallTimeAt } from './zoned.js';
 
 export { isValidTimeZone, canonicalTimeZone } from './zoned.js';
 
@@ -11,25 +10,24 @@ export const MAX_AHEAD_MS = 366 * 86_400_000;
 const MINUTE = 60_000;
 const UNIT_MS: Record<string, number> = { d: 1440 * MINUTE, h: 60 * MINUTE, m: MINUTE };
 
-const accepted = (timeZone: string) =>
-  `Use a time of day like 18:30 or 9:05 (${timeZone} time), a date and time like 2025-06-01T18:30 ` +
-  `(add Z or +02:00 for a fixed offset), or a delay like in 45m, in 2h, in 1h30m or in 3d.`;
+export type WhenResult =
+  | { kind: 'ok'; at: number }
+  | { kind: 'unreadable' }
+  | { kind: 'passed'; at: number }
+  | { kind: 'too-far'; at: number };
 
 /**
- * Reads when a prompt should be posted. Local times are read in `timeZone`;
- * see instantOfWallTime for times skipped or repeated by a DST change.
+ * Reads when a prompt should be posted: a time of day, a date and time, or a
+ * delay. Local times are read in `timeZone`; see instantOfWallTime for times
+ * skipped or repeated by a DST change.
  */
-export function parseWhen(input: string, opts: { timeZone: string; now: number }): Date {
+export function parseWhen(input: string, opts: { timeZone: string; now: number }): WhenResult {
   const text = input.trim().toLowerCase();
   const at = relative(text, opts.now) ?? timeOfDay(text, opts) ?? isoDateTime(text, opts.timeZone);
-  if (at === null) throw new UserError(`I could not read "${input.trim()}" as a time. ${accepted(opts.timeZone)}`);
-  if (at <= opts.now) {
-    throw new UserError(`That time has already passed (${formatInZone(at, opts.timeZone)}). Give a time in the future.`);
-  }
-  if (at - opts.now > MAX_AHEAD_MS) {
-    throw new UserError(`That is more than a year ahead (${formatInZone(at, opts.timeZone)}). Give a time within the next 366 days.`);
-  }
-  return new Date(at);
+  if (at === null) return { kind: 'unreadable' };
+  if (at <= opts.now) return { kind: 'passed', at };
+  if (at - opts.now > MAX_AHEAD_MS) return { kind: 'too-far', at };
+  return { kind: 'ok', at };
 }
 
 function relative(text: string, now: number): number | null {
@@ -74,28 +72,31 @@ function isoDateTime(text: string, timeZone: string): number | null {
   return asUtc - sign * minutes * MINUTE;
 }
 
+export type RepeatResult =
+  | { kind: 'ok'; repeat: Repeat }
+  /** Six or seven fields: seconds or years, which croner reads but schedules do not take. */
+  | { kind: 'extra-fields'; text: string; fields: number }
+  | { kind: 'unknown'; text: string }
+  | { kind: 'invalid-cron'; text: string; reason: string }
+  | { kind: 'never-matches'; text: string };
+
 /** Reads a repeat option: none, daily, weekly or a 5-field cron expression. */
-export function parseRepeat(input: string): Repeat {
+export function parseRepeat(input: string): RepeatResult {
   const text = input.trim().replace(/\s+/g, ' ');
   const lower = text.toLowerCase();
-  if (lower === '' || lower === 'none' || lower === 'once') return { kind: 'none' };
-  if (lower === 'daily' || lower === 'weekly') return { kind: lower };
+  if (lower === '' || lower === 'none' || lower === 'once') return { kind: 'ok', repeat: { kind: 'none' } };
+  if (lower === 'daily' || lower === 'weekly') return { kind: 'ok', repeat: { kind: lower } };
   const fields = text.split(' ').length;
-  if (fields === 6 || fields === 7) {
-    throw new UserError(`"${text}" has ${fields} fields; seconds and years are not supported. Use 5 fields: minute hour day-of-month month day-of-week, like 0 18 * * 1-5.`);
-  }
-  if (fields !== 5) {
-    throw new UserError(`"${text}" is not a repeat I know. Use none, daily, weekly or a 5-field cron expression like 0 18 * * 1-5.`);
-  }
+  if (fields === 6 || fields === 7) return { kind: 'extra-fields', text, fields };
+  if (fields !== 5) return { kind: 'unknown', text };
   let cron: Cron;
   try {
     cron = new Cron(text, { mode: '5-part' });
   } catch (error) {
-    const reason = (error as Error).message.replace(/^CronPattern: /, '');
-    throw new UserError(`"${text}" is not a valid cron expression (${reason}).`);
+    return { kind: 'invalid-cron', text, reason: (error as Error).message.replace(/^CronPattern: /, '') };
   }
-  if (!cron.nextRun()) throw new UserError(`The cron expression "${text}" never matches a date.`);
-  return { kind: 'cron', cron: text };
+  if (!cron.nextRun()) return { kind: 'never-matches', text };
+  return { kind: 'ok', repeat: { kind: 'cron', cron: text } };
 }
 
 /**

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startBot, type RunningBot } from '../../src/bot.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import type { Clock } from '../../src/schedule/clock.js';
-import { ManualClock } from '../../src/schedule/manual-clock.js';
-import { LocalDiscord } from './local-discord/index.js';
+import type { Clock } from '../../src/clock.js';
+import { ManualClock } from '../../tools/manual-clock.js';
+import { LocalDiscord } from '../../tools/local-discord/index.js';
 import { memoryLogger } from './log.js';
 import { tempDir } from './temp.js';
 

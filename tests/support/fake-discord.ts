@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/schedule/clock.js';
+import type { Clock } from '../../src/clock.js';
 import type { PostFn } from '../../src/schedule/types.js';
 
 export interface FakeMessage {

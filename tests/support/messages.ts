@@ -1,6 +1,6 @@
 import type { Question } from '../../src/content/schema.js';
 import type { Content } from '../../src/content/types.js';
-import type { MessageRecord } from './local-discord/index.js';
+import type { MessageRecord } from '../../tools/local-discord/index.js';
 
 /** Reading what the bot posted, as a person would look at it. */
 export const EPHEMERAL = 64;

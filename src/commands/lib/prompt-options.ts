@@ -1,7 +1,6 @@
 import type { Context } from '../../context.js';
 import { normalise } from '../../content/loader.js';
 import { preview } from '../../render/text.js';
-import { listSchedules } from '../../schedule/repository.js';
 
 type Choice = { name: string; value: string };
 const MAX = 25;
@@ -39,7 +38,7 @@ export function timeZoneChoices(typed: string): Choice[] {
 
 export async function scheduleChoices(ctx: Context, guildId: string, typed: string): Promise<Choice[]> {
   const q = typed.trim().toLowerCase();
-  return (await listSchedules(ctx.store, guildId))
+  return (await ctx.schedules.list(guildId))
     .filter((s) => !q || s.id.includes(q))
     .slice(0, MAX)
     .map((s) => ({ name: preview(`${s.id} · ${s.repeat.kind} · ${s.promptId ?? 'rotation'}${s.paused ? ' · paused' : ''}`, 100), value: s.id }));

@@ -1,6 +1,8 @@
 import type { Prompt } from '../content/schema.js';
 import type { Store } from '../storage/store.js';
-import { rotationKey } from './types.js';
+
+/** One key per guild: which prompts its current round has used. */
+export const rotationKey = (guildId: string) => `prompt-rotation:${guildId}`;
 
 interface Rotation {
   /** Ids used in the current round, oldest first. */

@@ -1,4 +1,4 @@
-import { MAX_TIMEOUT_MS, type Clock, type TimerHandle } from './clock.js';
+import { MAX_TIMEOUT_MS, type Clock, type TimerHandle } from '../src/clock.js';
 
 interface Timer {
   at: number;
