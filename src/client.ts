@@ -75,6 +75,8 @@ export function createClient(apiUrl: string | undefined): Client {
     intents: [GatewayIntentBits.Guilds],
     makeCache: makeCache(),
     rest: apiUrl ? { api: apiUrl } : {},
+    // The one place mentions are turned off: discord.js applies it to every message, reply, edit and
+    // follow-up that does not set its own, so nothing the bot posts can ping (tests/faults-mentions).
     allowedMentions: { parse: [] },
     failIfNotExists: false,
     jsonTransformer: toSnakeCase,

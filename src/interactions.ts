@@ -105,7 +105,7 @@ async function answerFailure(interaction: Interaction, error: unknown, log: Logg
 }
 
 async function reply(interaction: RepliableInteraction, content: string): Promise<void> {
-  const message = { content, allowedMentions: { parse: [] } };
+  const message = { content };
   if (interaction.deferred && !interaction.replied) await interaction.editReply(message);
   else if (interaction.replied) await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
   else await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });

@@ -40,6 +40,6 @@ export const help: Command = {
         `This server reads one article together: **${ctx.content.title}**. The bot helps you look at how it backs up what it says: who is quoted, through which outlets, what was changed in quotations and what is left out. It does not tell you what to think about the topic.`,
       )
       .addFields(SECTIONS.map(([name, value]) => ({ name, value })));
-    await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });
   },
 };

@@ -105,7 +105,7 @@ export const prompt: Command = {
   async execute(interaction, ctx) {
     const sub = interaction.options.getSubcommand();
     const { schedules } = ctx;
-    const reply = (content: string) => interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    const reply = (content: string) => interaction.reply({ content, flags: MessageFlags.Ephemeral });
 
     if (sub === 'post') {
       const channel = (interaction.options.getChannel('channel', false, TEXT_CHANNELS) ?? interaction.channel) as GuildTextBasedChannel | null;
@@ -120,7 +120,7 @@ export const prompt: Command = {
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const next = chosen ?? (await nextPromptForGuild(ctx.store, interaction.guildId, ctx.content.prompts));
       const { threadId } = await postPrompt(channel, next);
-      await interaction.editReply({ content: `Posted prompt \`${next.id}\` in <#${channel.id}>${threadId ? ` with a thread: <#${threadId}>` : ''}.`, allowedMentions: { parse: [] } });
+      await interaction.editReply({ content: `Posted prompt \`${next.id}\` in <#${channel.id}>${threadId ? ` with a thread: <#${threadId}>` : ''}.` });
     } else if (sub === 'schedule') {
       const channel = interaction.options.getChannel('channel', true, TEXT_CHANNELS) as GuildTextBasedChannel;
       const zoneInput = interaction.options.getString('timezone');
@@ -137,7 +137,7 @@ export const prompt: Command = {
       await reply(`Scheduled **${schedule.id}** in <#${channel.id}>: first post ${when(schedule.nextRunAt!)}, ${describeRepeat(schedule)} (${timeZone}). Cancel with \`/prompt cancel id:${schedule.id}\`.`);
     } else if (sub === 'list') {
       const embeds = renderScheduleList(await schedules.list(interaction.guildId), ctx.content);
-      await interaction.reply({ embeds, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      await interaction.reply({ embeds, flags: MessageFlags.Ephemeral });
     } else if (sub === 'cancel') {
       const id = interaction.options.getString('id', true);
       const result = await schedules.cancel(interaction.guildId, id);

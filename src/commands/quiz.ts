@@ -100,14 +100,14 @@ export const quiz: Command = {
       const who = user.id === interaction.user.id ? 'You have' : `<@${user.id}> has`;
       const text = tally ? renderTallySummary(summariseTally(tally)) : `${who} not answered any quiz questions in this server yet.`;
       const embed = new EmbedBuilder().setTitle(`Quiz record: ${fit(user.displayName, 200)}`).setDescription(fit(text, 4096));
-      await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });
     } else if (sub === 'leaderboard') {
       const board = leaderboard(await listTallies(ctx, interaction.guildId), interaction.user.id);
       const embed = new EmbedBuilder()
         .setTitle('Leaderboard: correct answers')
         .setDescription(fit(renderLeaderboard(board), 4096))
         .setFooter({ text: `${plural(board.total, 'person has', 'people have')} answered · ties go to accuracy, then to who got there first` });
-      await interaction.reply({ embeds: [embed], allowedMentions: { parse: [] } });
+      await interaction.reply({ embeds: [embed] });
     } else {
       throw new UserError('That quiz subcommand is not known.');
     }

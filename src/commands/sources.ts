@@ -31,6 +31,6 @@ export const sources: Command = {
       .setTitle(n !== null ? `Source chain of ¶${n}` : 'Source chain of the whole article')
       .setDescription(codeBlock(fit(tree, 4096 - 8)))
       .setFooter({ text: 'Each step is a hand the claim passed through. To check a step, find its original: search for the outlet’s report or the speaker’s exact words.' });
-    await interaction.reply({ embeds: [embed], allowedMentions: { parse: [] } });
+    await interaction.reply({ embeds: [embed] });
   },
 };

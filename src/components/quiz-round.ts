@@ -63,6 +63,6 @@ export const roundButtons: ComponentHandler = {
     if (!question) throw new UserError('That question is no longer in the bank.');
     const shown = inOrder(question, found.entry.order) ?? question.options;
     const text = renderPickFeedback(question, shown, found.kind === 'picked' ? found.optionId : undefined);
-    await interaction.reply({ content: text.slice(0, 2000), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    await interaction.reply({ content: text.slice(0, 2000), flags: MessageFlags.Ephemeral });
   },
 };

@@ -24,7 +24,7 @@ export function renderPrompt(prompt: Prompt) {
     .setTitle('Discussion prompt')
     .setDescription(fit(`${prompt.text}${cites}`, 4096))
     .setFooter({ text: 'Reply in the thread. Disagree with ideas, not people.' });
-  return { embeds: [embed], allowedMentions: { parse: [] } };
+  return { embeds: [embed] };
 }
 
 /** The names of the permissions the bot lacks to post prompts in the channel; empty when it can. */

@@ -59,7 +59,7 @@ export function leaderboard(tallies: readonly Tally[], userId: string, size = 10
 }
 
 const percent = (s: { accuracy: number }) => `${Math.floor(s.accuracy * 100)}%`;
-/** Escapes Discord markdown and mention syntax so a user name cannot restyle the board. Still send with allowedMentions: { parse: [] }. */
+/** Escapes Discord markdown and mention syntax so a user name cannot restyle the board (mentions are off client-wide too). */
 export const escapeMarkdown = (text: string) => text.replace(/[\\*_~`|<>#[\]()-]/g, '\\$&');
 
 export function renderLeaderboard(board: Leaderboard): string {

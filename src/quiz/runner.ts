@@ -85,7 +85,6 @@ export class QuizRunner {
     try {
       await interaction.reply({
         content: `Quiz round: ${plural(questions.length, 'question')}${fewer}, ${request.seconds} seconds each. Click a letter to lock in your answer; answers are revealed when time is up.`,
-        allowedMentions: { parse: [] },
       });
     } catch (error) {
       // Nothing was posted and no timer runs: free the channel so trying again works.
@@ -132,7 +131,7 @@ export class QuizRunner {
     if (!allowed) return { kind: 'not-allowed' };
     const live = this.#live.get(round.id);
     const stopped = this.rounds.stop(round.channelId);
-    await interaction.reply({ content: 'Round stopped.', allowedMentions: { parse: [] } });
+    await interaction.reply({ content: 'Round stopped.' });
     if (live && stopped) await this.#finish(live, stopped.reveal, interaction.user.id);
     return { kind: 'stopped' };
   }

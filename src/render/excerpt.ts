@@ -35,7 +35,7 @@ function buildExcerpt(content: Content, paragraph: Paragraph, pageId: PageId) {
     pageButton(pageId, paragraph.n - 1, `◀ ¶${paragraph.n - 1}`, paragraph.n <= 1),
     pageButton(pageId, paragraph.n + 1, `¶${paragraph.n + 1} ▶`, paragraph.n >= total),
   );
-  return { embeds: [embed.toJSON()], components: [nav.toJSON()], allowedMentions: { parse: [] as [] } };
+  return { embeds: [embed.toJSON()], components: [nav.toJSON()] };
 }
 
 function pageButton(pageId: PageId, n: number, label: string, disabled: boolean): ButtonBuilder {

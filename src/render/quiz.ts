@@ -50,7 +50,7 @@ export function renderRoundQuestion(question: Question, shown: readonly Option[]
   const embed = new EmbedBuilder()
     .setTitle(heading(question, position))
     .setDescription(fit(`${question.prompt}\n\n${optionLines(shown)}\n\nCloses ${time(Math.ceil(closesAt / 1000), TimestampStyles.RelativeTime)}. Your first click is final.`, 4096));
-  return { embeds: [embed], components: [letterButtons(shown, answerId)], allowedMentions: { parse: [] } };
+  return { embeds: [embed], components: [letterButtons(shown, answerId)] };
 }
 
 export function renderRoundReveal(content: Content, reveal: Reveal, position: { index: number; total: number }, ids: { answer: (optionId: string) => string; why: string }) {
@@ -68,7 +68,7 @@ export function renderRoundReveal(content: Content, reveal: Reveal, position: { 
   const why = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder().setCustomId(ids.why).setLabel('Why not mine?').setStyle(ButtonStyle.Secondary),
   );
-  return { embeds: [embed], components: [letterButtons(shown, ids.answer, true), why], allowedMentions: { parse: [] } };
+  return { embeds: [embed], components: [letterButtons(shown, ids.answer, true), why] };
 }
 
 /** "Why not mine?": the clicker's own pick in a revealed question, with that option's feedback. */
@@ -91,7 +91,7 @@ export function renderRoundSummary(scores: readonly RoundScore[], total: number,
     .setTitle(stoppedBy ? 'Round stopped: scores' : 'Round over: scores')
     .setDescription(fit(lines.join('\n'), 4096))
     .setFooter({ text: 'Your overall record: /quiz score · the server: /quiz leaderboard' });
-  return { embeds: [embed], allowedMentions: { parse: [] } };
+  return { embeds: [embed] };
 }
 
 export function renderPracticeQuestion(question: Question, shown: readonly Option[], ids: { answer: (optionId: string) => string }) {
@@ -99,7 +99,7 @@ export function renderPracticeQuestion(question: Question, shown: readonly Optio
     .setTitle(`Practice · ${heading(question)}`)
     .setDescription(fit(`${question.prompt}\n\n${optionLines(shown)}`, 4096))
     .setFooter({ text: 'Only you can see this. It counts in your tallies.' });
-  return { embeds: [embed], components: [letterButtons(shown, ids.answer)], allowedMentions: { parse: [] } };
+  return { embeds: [embed], components: [letterButtons(shown, ids.answer)] };
 }
 
 /** Practice feedback: the right answer, and for a wrong pick what that option overlooks. */
@@ -123,5 +123,5 @@ export function renderPracticeFeedback(content: Content, question: Question, sho
   const next = new ActionRowBuilder<ButtonBuilder>().addComponents(
     new ButtonBuilder().setCustomId(ids.next).setLabel('Next question').setStyle(ButtonStyle.Secondary),
   );
-  return { embeds: [embed], components: [letterButtons(shown, ids.answer, true), next], allowedMentions: { parse: [] } };
+  return { embeds: [embed], components: [letterButtons(shown, ids.answer, true), next] };
 }
