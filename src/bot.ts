@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './clock.js';
 import { schedulePoster } from './prompts/post.js';
 import { QuizRunner } from './quiz/runner.js';
 import { Standings } from './quiz/standings.js';
+import { warmStandings } from './quiz/tallies.js';
 import { ScheduleService } from './schedule/service.js';
 import { openStore } from './storage/open.js';
 
@@ -67,6 +68,11 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
   await syncCommands(client.rest, store, commands.map((c) => c.data), { applicationId, guildId: config.DISCORD_GUILD_ID, api: config.DISCORD_API_URL }, log);
   await schedules.start();
   log.info({ user: readyClient.user.tag, guilds: client.guilds.cache.size, ms: Math.round(performance.now() - started) }, 'ready');
+  let stopped = false;
+  const warming = warmStandings(services, [...client.guilds.cache.keys()], () => stopped).then(
+    (guilds) => log.debug({ guilds }, 'standings warmed'),
+    (error: unknown) => log.warn({ err: error }, 'could not warm the standings; the first leaderboard will read storage'),
+  );
 
   let stopping: Promise<void> | undefined;
   return {
@@ -74,6 +80,8 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
     services,
     stop() {
       stopping ??= (async () => {
+        stopped = true;
+        await warming;
         client.removeAllListeners(Events.InteractionCreate);
         quiz.close();
         await schedules.stop();

@@ -532,15 +532,17 @@ describe('interactions', () => {
   });
 
   // How fast is the bench's business; here each of the burst must be answered exactly once.
-  test('a burst of 1000 concurrent interactions is each answered once', async () => {
+  // 400 at once: on a loaded 2-core machine a larger burst can outlast Discord's 3-second answer
+  // window, which the stand-in enforces; the bench drives the real load.
+  test('a burst of 400 concurrent interactions is each answered once', async () => {
     onInteraction(async (i) => {
       if (i.isChatInputCommand()) await i.reply({ content: 'pong', flags: MessageFlags.Ephemeral });
     });
-    const runs = Array.from({ length: 1000 }, () => discord.runCommand({ user: discord.member, channelId: discord.channels.general.id, name: 'ping' }));
-    const responses = await Promise.all(runs.map((r) => r.response(50_000)));
+    const runs = Array.from({ length: 400 }, () => discord.runCommand({ user: discord.member, channelId: discord.channels.general.id, name: 'ping' }));
+    const responses = await Promise.all(runs.map((r) => r.response(15_000)));
     expect(responses.every((r) => r.type === 4 && r.message?.ephemeral)).toBe(true);
-    expect(discord.messages(discord.channels.general.id, { ephemeral: true })).toHaveLength(1000);
-  }, 60_000);
+    expect(discord.messages(discord.channels.general.id, { ephemeral: true })).toHaveLength(400);
+  }, 30_000);
 
   test('runCommand timeouts say what was awaited', async () => {
     const run = discord.runCommand({ user: discord.member, channelId: discord.channels.general.id, name: 'ping' });

@@ -262,6 +262,20 @@ describe('/quiz leaderboard', () => {
     expect(embedOf(inside).description).not.toContain('…');
   });
 
+  it('after a restart the standings are read in the background, so the first leaderboard finds them ready and agrees with storage', async () => {
+    const guild = d().addGuild({ name: 'warm-guild', channels: ['warm'] });
+    for (let i = 0; i < 30; i++) {
+      await recordAnswer(bot.bot.services, { guildId: guild.id, userId: `7000000000000000${String(i).padStart(2, '0')}`, userName: `warm${i}`, category: 'attribution', correct: i % 3 !== 0, at: 1_000 + i });
+    }
+    const before = bot.logs().length;
+    await bot.restart();
+    const warmed = await d().waitFor(() => bot.logs().slice(before).find((l) => l['msg'] === 'standings warmed' && Number(l['guilds']) >= 1), 5000, 'the standings warm-up');
+    expect(warmed).toBeDefined();
+    const reply = await d().runCommand({ user: d().member, channelId: d().channel('warm', guild.id).id, name: 'quiz', subcommand: 'leaderboard' }).reply();
+    expect(embedOf(reply).footer?.text).toMatch(/^30 people have answered/);
+    expect(embedOf(reply).description?.split('\n')[0]).toMatch(/^1\. warm\d+: 1\/1 correct \(100%\)$/);
+  });
+
   it('says so when no one has answered in the server', async () => {
     const guild = d().addGuild({ name: 'empty-guild', channels: ['quiet'] });
     const reply = await d().runCommand({ user: d().member, channelId: d().channel('quiet', guild.id).id, name: 'quiz', subcommand: 'leaderboard' }).reply();

@@ -3,7 +3,8 @@ import { openStore } from '../src/storage/open.js';
 import type { Store } from '../src/storage/store.js';
 import { ManualClock } from '../tools/manual-clock.js';
 import { Standings, type StandingsLimits } from '../src/quiz/standings.js';
-import { listTallies, recordAnswer, resetTallies } from '../src/quiz/tallies.js';
+import { compareTallies, leaderboard, leaderboardOf } from '../src/quiz/leaderboard.js';
+import { listTallies, rankTallies, recordAnswer, resetTallies } from '../src/quiz/tallies.js';
 import { silentLogger } from './support/log.js';
 
 const answer = (userId: string, correct = true, at = 1) => ({ guildId: 'g', userId, userName: userId, category: 'attribution' as const, correct, at });
@@ -113,5 +114,23 @@ describe('the in-memory guild standings behind listTallies', () => {
     expect(scans()).toBe(2);
     await listTallies(book, 'g1');
     expect(scans()).toBe(3);
+  });
+
+  it('keeps the ranking in leaderboard order as answers arrive: always what a full sort would give', async () => {
+    const { book, release, scans } = await heldStore();
+    release();
+    let seed = 7;
+    const rng = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 200; i++) await recordAnswer(book, answer(`u${i % 60}`, rng() < 0.6, i));
+    await rankTallies(book, 'g'); // loaded: from here on the ranking is updated in place
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 150; i++) await recordAnswer(book, answer(`u${Math.floor(rng() * 80)}`, rng() < 0.5, 1000 + round * 150 + i));
+      const ranking = await rankTallies(book, 'g');
+      const all = await listTallies(book, 'g');
+      expect(ranking.total).toBe(all.length);
+      expect(ranking.top(all.length).map((t) => t.userId)).toEqual([...all].sort(compareTallies).map((t) => t.userId));
+      for (const userId of ['u0', 'u33', 'u79', 'nobody']) expect(leaderboardOf(ranking, userId)).toEqual(leaderboard(all, userId));
+    }
+    expect(scans()).toBe(1);
   });
 });

@@ -2,9 +2,9 @@ import { EmbedBuilder, MessageFlags } from 'discord.js';
 import { askPractice } from '../components/practice.js';
 import { CATEGORIES, CATEGORY_LABELS, categorySchema, type Category } from '../content/schema.js';
 import { UserError } from '../errors.js';
-import { leaderboard, renderLeaderboard } from '../quiz/leaderboard.js';
+import { leaderboardOf, renderLeaderboard } from '../quiz/leaderboard.js';
 import { renderTallySummary, summariseTally } from '../quiz/summary.js';
-import { getTally, listTallies } from '../quiz/tallies.js';
+import { getTally, rankTallies } from '../quiz/tallies.js';
 import type { StartRefusal, StopResult } from '../quiz/runner.js';
 import { fit, plural } from '../render/text.js';
 import { guildCommand } from './lib/definition.js';
@@ -102,7 +102,7 @@ export const quiz: Command = {
       const embed = new EmbedBuilder().setTitle(`Quiz record: ${fit(user.displayName, 200)}`).setDescription(fit(text, 4096));
       await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });
     } else if (sub === 'leaderboard') {
-      const board = leaderboard(await listTallies(ctx, interaction.guildId), interaction.user.id);
+      const board = leaderboardOf(await rankTallies(ctx, interaction.guildId), interaction.user.id);
       const embed = new EmbedBuilder()
         .setTitle('Leaderboard: correct answers')
         .setDescription(fit(renderLeaderboard(board), 4096))

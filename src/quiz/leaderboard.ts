@@ -1,3 +1,4 @@
+import type { Ranking } from './standings.js';
 import type { Tally } from './tallies.js';
 
 export interface Standing {
@@ -37,7 +38,16 @@ const standing = (t: Tally, rank: number): Standing => ({
   accuracy: t.answered > 0 ? t.correct / t.answered : 0,
 });
 
-/** One pass: keeps the best `size` in a small sorted array and counts who beats the caller. */
+/** From a ranking kept in order: the top `size`, and the caller's own place when below them. */
+export function leaderboardOf(ranking: Ranking, userId: string, size = 10): Leaderboard {
+  const top = ranking.top(size).map((t, i) => standing(t, i + 1));
+  const board: Leaderboard = { top, total: ranking.total };
+  const me = ranking.find(userId);
+  if (me && me.rank > top.length) board.caller = standing(me.tally, me.rank);
+  return board;
+}
+
+/** One pass over an unordered list: keeps the best `size` in a small sorted array and counts who beats the caller. */
 export function leaderboard(tallies: readonly Tally[], userId: string, size = 10): Leaderboard {
   const me = tallies.find((t) => t.userId === userId);
   const best: Tally[] = [];

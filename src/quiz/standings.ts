@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { compareTallies } from './leaderboard.js';
 import type { Tally } from './tallies.js';
 
 export interface StandingsLimits {
@@ -10,8 +11,38 @@ export interface StandingsLimits {
 
 export const DEFAULT_LIMITS: StandingsLimits = { idleMs: 15 * 60_000, maxCached: 100_000 };
 
-type Loaded = { state: 'ready'; userIds: string[]; byUser: Map<string, Tally>; lastRead: number; /** The list sorted by user id, until the next write. */ list?: Tally[] };
-type Loading = { state: 'loading'; promise: Promise<Tally[]>; journal: Tally[] };
+type Loaded = {
+  state: 'ready';
+  userIds: string[];
+  byUser: Map<string, Tally>;
+  /** Every tally in leaderboard order, kept sorted as answers arrive so a leaderboard never sorts. */
+  ranked: Tally[];
+  lastRead: number;
+  /** The list sorted by user id, until the next write. */
+  list?: Tally[];
+};
+type Loading = { state: 'loading'; promise: Promise<Loaded>; journal: Tally[] };
+
+/** A guild's tallies in leaderboard order. */
+export interface Ranking {
+  readonly total: number;
+  /** The first `n`, best first. */
+  top(n: number): readonly Tally[];
+  /** The user's tally and 1-based rank, if they have answered. */
+  find(userId: string): { tally: Tally; rank: number } | undefined;
+}
+
+/** Index of the first tally in `ranked` that does not rank above `t` (where `t` is, or would go). */
+function rankIndex(ranked: readonly Tally[], t: Tally): number {
+  let lo = 0;
+  let hi = ranked.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareTallies(ranked[mid]!, t) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 const deepFreeze = (t: Tally): Tally => {
   for (const c of Object.values(t.byCategory)) Object.freeze(c);
@@ -41,6 +72,8 @@ function lowerBound(ids: readonly string[], id: string): number {
  * recorded while the first read is running are replayed onto it; a reset drops
  * the copy, and a read that overlapped the reset is not kept.
  */
+type Reader = () => Promise<ReadonlyArray<readonly [string, Tally]>>;
+
 export class Standings {
   readonly #guilds = new Map<string, Loaded | Loading>();
   readonly #clock: Clock;
@@ -54,29 +87,49 @@ export class Standings {
     this.#limits = limits;
   }
 
-  async list(guildId: string, read: () => Promise<ReadonlyArray<readonly [string, Tally]>>): Promise<Tally[]> {
+  async list(guildId: string, read: Reader): Promise<Tally[]> {
+    const entry = await this.#ready(guildId, read);
+    entry.list ??= entry.userIds.map((id) => entry.byUser.get(id)!);
+    return entry.list.slice();
+  }
+
+  /** The guild's ranking, kept in order as answers arrive: a leaderboard costs a slice and a binary search. */
+  async ranking(guildId: string, read: Reader): Promise<Ranking> {
+    const { ranked, byUser } = await this.#ready(guildId, read);
+    return {
+      total: ranked.length,
+      top: (n) => ranked.slice(0, Math.max(0, n)),
+      find(userId) {
+        const tally = byUser.get(userId);
+        return tally && { tally, rank: rankIndex(ranked, tally) + 1 };
+      },
+    };
+  }
+
+  /** The guild's copy, reading the store the first time (and again after it was dropped or reset). */
+  async #ready(guildId: string, read: Reader): Promise<Loaded> {
     const entry = this.#guilds.get(guildId);
     if (entry?.state === 'ready') {
       entry.lastRead = this.#clock.now();
       this.#trim(guildId);
-      entry.list ??= entry.userIds.map((id) => entry.byUser.get(id)!);
-      return entry.list.slice();
+      return entry;
     }
-    if (entry?.state === 'loading') return (await entry.promise).slice();
+    if (entry?.state === 'loading') return entry.promise;
     const generation = this.#generation.get(guildId) ?? 0;
     const loading: Loading = { state: 'loading', journal: [], promise: undefined as never };
     loading.promise = read().then(
       (rows) => {
         const userIds = rows.map(([id]) => id);
         const byUser = new Map(rows.map(([id, tally]) => [id, deepFreeze(tally)]));
-        const loaded: Loaded = { state: 'ready', userIds, byUser, lastRead: this.#clock.now() };
+        const ranked = [...byUser.values()].sort(compareTallies);
+        const loaded: Loaded = { state: 'ready', userIds, byUser, ranked, lastRead: this.#clock.now() };
         for (const tally of loading.journal) this.#apply(loaded, tally);
         const current = this.#guilds.get(guildId) === loading && (this.#generation.get(guildId) ?? 0) === generation;
         if (current) {
           this.#guilds.set(guildId, loaded);
           this.#trim(guildId);
         } else if (this.#guilds.get(guildId) === loading) this.#guilds.delete(guildId);
-        return loaded.userIds.map((id) => loaded.byUser.get(id)!);
+        return loaded;
       },
       (error: unknown) => {
         if (this.#guilds.get(guildId) === loading) this.#guilds.delete(guildId);
@@ -84,7 +137,7 @@ export class Standings {
       },
     );
     this.#guilds.set(guildId, loading);
-    return (await loading.promise).slice();
+    return loading.promise;
   }
 
   /** After a committed write: returns the tally, frozen, and updates the guild's copy if there is one. */
@@ -106,7 +159,15 @@ export class Standings {
 
   #apply(entry: Loaded, tally: Tally): void {
     entry.list = undefined;
-    if (!entry.byUser.has(tally.userId)) entry.userIds.splice(lowerBound(entry.userIds, tally.userId), 0, tally.userId);
+    const previous = entry.byUser.get(tally.userId);
+    if (previous) {
+      // Its old place, found by the same order it was inserted by (user id breaks every tie).
+      const at = rankIndex(entry.ranked, previous);
+      if (entry.ranked[at] === previous) entry.ranked.splice(at, 1);
+    } else {
+      entry.userIds.splice(lowerBound(entry.userIds, tally.userId), 0, tally.userId);
+    }
+    entry.ranked.splice(rankIndex(entry.ranked, tally), 0, tally);
     entry.byUser.set(tally.userId, tally);
   }
 

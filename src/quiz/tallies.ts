@@ -1,6 +1,6 @@
 import type { Category } from '../content/schema.js';
 import type { Store } from '../storage/store.js';
-import type { Standings } from './standings.js';
+import type { Ranking, Standings } from './standings.js';
 
 export interface CategoryTally {
   answered: number;
@@ -106,13 +106,34 @@ export function getTally(store: Store, guildId: string, userId: string): Promise
  * tallies are frozen, as they are shared between callers.
  */
 export async function listTallies({ store, standings }: TallyBook, guildId: string): Promise<Tally[]> {
-  const prefix = guildPrefix(guildId);
-  return standings.list(guildId, async () => {
-    const rows = (await store.scan<Tally>(prefix)).map(([key, tally]) => [key.slice(prefix.length), tally] as const);
-    // scan promises no order; the copy keeps its user ids sorted (see lowerBound).
-    return rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  });
+  return standings.list(guildId, guildReader(store, guildId));
 }
+
+/** The guild's tallies in leaderboard order, from the same in-memory copy. */
+export function rankTallies({ store, standings }: TallyBook, guildId: string): Promise<Ranking> {
+  return standings.ranking(guildId, guildReader(store, guildId));
+}
+
+/**
+ * Reads the guilds' tallies into the standings one guild at a time, so the
+ * first leaderboard after a start does not wait for a 50,000-row read. Run in
+ * the background after ready; stops early when told to (the bot is stopping).
+ */
+export async function warmStandings(book: TallyBook, guildIds: Iterable<string>, stopped: () => boolean): Promise<number> {
+  let warmed = 0;
+  for (const guildId of guildIds) {
+    if (stopped()) break;
+    if ((await rankTallies(book, guildId)).total > 0) warmed += 1;
+  }
+  return warmed;
+}
+
+const guildReader = (store: Store, guildId: string) => async () => {
+  const prefix = guildPrefix(guildId);
+  const rows = (await store.scan<Tally>(prefix)).map(([key, tally]) => [key.slice(prefix.length), tally] as const);
+  // scan promises no order; the copy keeps its user ids sorted (see lowerBound).
+  return rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+};
 
 /** Clears the guild's tallies; returns how many users were cleared. */
 export async function resetTallies({ store, standings }: TallyBook, guildId: string): Promise<number> {
