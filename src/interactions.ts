@@ -49,14 +49,18 @@ export function createInteractionHandler(registry: Registry, services: Services)
   const components = new Map(registry.components.map((c) => [c.prefix, c]));
 
   return async function handleInteraction(interaction: Interaction): Promise<void> {
-    const log = services.log.child({
-      interactionId: interaction.id,
-      guildId: interaction.guildId,
-      channelId: interaction.channelId,
-      userId: interaction.user.id,
-      command: describe(interaction),
-    });
-    const ctx: Context = { ...services, log };
+    // The child logger is made only when something logs: pino serialises its bindings at creation,
+    // and most interactions log nothing at the default level.
+    let log: Logger | undefined;
+    const childLog = () =>
+      (log ??= services.log.child({
+        interactionId: interaction.id,
+        guildId: interaction.guildId,
+        channelId: interaction.channelId,
+        userId: interaction.user.id,
+        command: describe(interaction),
+      }));
+    const ctx = Object.defineProperty({ ...services }, 'log', { get: childLog, enumerable: true }) as Context;
     try {
       if (!interaction.inCachedGuild()) {
         throw new UserError('This bot works inside servers it has been added to. Add it to your server, then use its commands there.');
@@ -71,7 +75,7 @@ export function createInteractionHandler(registry: Registry, services: Services)
         const command = commands.get(interaction.commandName);
         if (!command) throw new UserError('That command is not known here any more. It may have been removed in an update.');
         await command.execute(interaction, ctx);
-        log.debug('command handled');
+        if (services.log.isLevelEnabled('debug')) childLog().debug('command handled');
         return;
       }
       if (interaction.isMessageComponent()) {
@@ -80,7 +84,7 @@ export function createInteractionHandler(registry: Registry, services: Services)
         await handler.handle(interaction, ctx);
       }
     } catch (error) {
-      await answerFailure(interaction, error, log);
+      await answerFailure(interaction, error, childLog());
     }
   };
 }

@@ -44,6 +44,8 @@ function rankIndex(ranked: readonly Tally[], t: Tally): number {
   return lo;
 }
 
+const withoutPractice = ({ recentPractice: _ids, ...standing }: Tally): Tally => standing;
+
 const deepFreeze = (t: Tally): Tally => {
   for (const c of Object.values(t.byCategory)) Object.freeze(c);
   Object.freeze(t.byCategory);
@@ -144,8 +146,7 @@ export class Standings {
   written(guildId: string, tally: Tally): Tally {
     if (++this.#writes % 1024 === 0) this.#trim(undefined);
     // The standings never read the practice message ids; leaving them out keeps the copy small.
-    const { recentPractice: _ids, ...standing } = tally;
-    const frozen = deepFreeze(standing);
+    const frozen = deepFreeze(tally.recentPractice ? withoutPractice(tally) : tally);
     const entry = this.#guilds.get(guildId);
     if (entry?.state === 'ready') this.#apply(entry, frozen);
     else if (entry?.state === 'loading') entry.journal.push(frozen);
