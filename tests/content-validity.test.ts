@@ -114,10 +114,25 @@ describe('a guessable bank fails the check, naming the rule and its figure', () 
     expect(await problemsWith(questions)).toContainEqual(expect.stringMatching(/strategy "always the option sharing the most words with the question" scores \d+%/));
   });
 
-  it('a wrong option without feedback is refused', async () => {
+  it('a wrong option without feedback is a warning naming it; the pack still loads', async () => {
     const questions = clone();
-    delete wrongs(questions[0]!)[0]!.why;
-    expect(await problemsWith(questions)).toEqual([`questions.json: questions[0].options[${questions[0]!.options.indexOf(wrongs(questions[0]!)[0]!)}].why: a wrong option needs a "why": what choosing it overlooks`]);
+    const option = wrongs(questions[0]!)[0]!;
+    delete option.why;
+    expect(await problemsWith(questions)).toEqual([]);
+    expect(assessBank(questions).warnings).toContainEqual({ id: questions[0]!.id, message: `option "${option.id}" is wrong and has no "why": whoever picks it gets no feedback` });
+  });
+});
+
+describe('a pack written before options had ids', () => {
+  it('loads, its options named by position, with a warning for each wrong option without feedback', async () => {
+    const raw = await readPack(DEFAULT_CONTENT_DIR);
+    const legacy = clone().map((q) => ({ ...q, options: q.options.map(({ text, correct }) => ({ text, correct })) }));
+    raw['questions.json'] = JSON.stringify({ questions: legacy });
+    const checked = parsePack(raw);
+    expect(checked.problems).toEqual([]);
+    const first = checked.pack!.questions.questions[0]!;
+    expect(first.options.map((o) => o.id)).toEqual(first.options.map((_, i) => `o${i + 1}`));
+    expect(checked.validity!.report.warnings.filter((w) => /has no "why"/.test(w.message))).toHaveLength(legacy.reduce((n, q) => n + q.options.length - 1, 0));
   });
 });
 

@@ -100,14 +100,14 @@ const optionId = z.string().max(20).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use low
 
 export const optionSchema = z
   .object({
-    id: optionId,
+    /** Optional for packs written before options had ids: the loader then names them by position (o1, o2…). */
+    id: optionId.optional(),
     text: z.string().min(1),
     correct: z.boolean(),
-    /** What choosing this option overlooks; required on every wrong option, shown to whoever picks it. */
+    /** What choosing this option overlooks, shown to whoever picks it; every wrong option should have one (content:check warns). */
     why: z.string().min(1).max(300).optional(),
   })
-  .strict()
-  .refine((o) => o.correct || o.why !== undefined, { message: 'a wrong option needs a "why": what choosing it overlooks', path: ['why'] });
+  .strict();
 
 /** Whose claims or choices a question scrutinises: the bank should not audit one side only. */
 export const EXAMINES = ['author', 'outlets', 'quoted'] as const;
@@ -149,6 +149,7 @@ export type Claim = z.infer<typeof claimSchema>;
 export type LoadedTerm = z.infer<typeof loadedTermSchema>;
 export type AttributionFile = z.infer<typeof attributionSchema>;
 export type ParagraphAttribution = AttributionFile['paragraphs'][number];
-export type Question = z.infer<typeof questionSchema>;
-export type Option = z.infer<typeof optionSchema>;
+/** An option as the bot uses it: always with an id (see normaliseOptions). */
+export type Option = z.infer<typeof optionSchema> & { id: string };
+export type Question = Omit<z.infer<typeof questionSchema>, 'options'> & { options: Option[] };
 export type Prompt = z.infer<typeof promptSchema>;

@@ -20,7 +20,7 @@ export type RawPack = Record<PackFileName, string | Error>;
 export interface Pack {
   article: ArticleFile;
   attribution: AttributionFile;
-  questions: z.infer<typeof questionsSchema>;
+  questions: { questions: Question[] };
   prompts: z.infer<typeof promptsSchema>;
 }
 
@@ -211,6 +211,27 @@ function checkQuestion(q: Question, path: string, article: ArticleTexts | undefi
   });
 }
 
+/**
+ * Options are known by id (buttons and tallies name them). A pack written
+ * before options had ids gets them from their position, o1, o2…, which stay
+ * stable as long as the file keeps its order.
+ */
+function normaliseOptions(file: z.infer<typeof questionsSchema> | undefined): Pack['questions'] | undefined {
+  if (!file) return undefined;
+  const questions = file.questions.map((q) => {
+    const taken = new Set(q.options.flatMap((o) => (o.id === undefined ? [] : [o.id])));
+    const options = q.options.map((o, i) => {
+      if (o.id !== undefined) return { ...o, id: o.id };
+      let id = `o${i + 1}`;
+      while (taken.has(id)) id = `${id}x`;
+      taken.add(id);
+      return { ...o, id };
+    });
+    return { ...q, options };
+  });
+  return { ...file, questions };
+}
+
 /** Parses and checks the four files of a pack; `pack` is set only when there are no problems. */
 export interface PackCheck {
   pack: Pack | undefined;
@@ -223,7 +244,7 @@ export function parsePack(raw: RawPack): PackCheck {
   const problems: Problem[] = [];
   const article = parseFile('article.json', raw['article.json'], problems) as Pack['article'] | undefined;
   const attribution = parseFile('attribution.json', raw['attribution.json'], problems) as Pack['attribution'] | undefined;
-  const questions = parseFile('questions.json', raw['questions.json'], problems) as Pack['questions'] | undefined;
+  const questions = normaliseOptions(parseFile('questions.json', raw['questions.json'], problems) as z.infer<typeof questionsSchema> | undefined);
   const prompts = parseFile('prompts.json', raw['prompts.json'], problems) as Pack['prompts'] | undefined;
 
   // Cross-file checks need the paragraphs; without a readable article they would only add noise.

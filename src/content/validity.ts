@@ -95,6 +95,9 @@ export function assessBank(questions: readonly Question[]): ValidityReport {
     if (right.text.length > L.lengthWarning * longestWrong) {
       warnings.push({ id: q.id, message: `the right option is ${(right.text.length / longestWrong).toFixed(2)}× the longest distractor (keep it under ${L.lengthWarning}×)` });
     }
+    for (const o of wrong) {
+      if (!o.why) warnings.push({ id: q.id, message: `option "${o.id}" is wrong and has no "why": whoever picks it gets no feedback` });
+    }
     if (hasAbsence(right.text)) correctAbsent += 1;
     wrongAbsent += wrong.filter((o) => hasAbsence(o.text)).length;
     wrongTotal += wrong.length;
