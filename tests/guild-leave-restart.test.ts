@@ -2,6 +2,7 @@
  * Servers the bot left, or that were in an outage, while it was not running:
  * what the next start makes of the gateway's READY. The real bot against the
  * local Discord stand-in with two servers, restarted on the same SQLite file.
+ * Also a retention of 0 days, which deletes at the removal itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDeparture } from '../src/guilds/departures.js';
@@ -149,4 +150,30 @@ describe('at start, READY decides which servers were left', () => {
     d().endOutage(g1.id);
     await d().waitFor(() => tb.bot.client.guilds.cache.get(g1.id)?.available, 5000, 'the server available again');
   }, 45_000);
+});
+
+describe('DATA_RETENTION_DAYS=0', () => {
+  it('deletes a server’s data as soon as the bot is removed, and the server starts afresh when it is added back', async () => {
+    const zero = await startTestBot({ env: { DATA_RETENTION_DAYS: '0' } });
+    try {
+      const { discord } = zero;
+      const guildId = discord.guild.id;
+      const run = (subcommand: string, options: Record<string, OptionValue>) =>
+        discord.runCommand({ user: discord.moderator, channelId: discord.channels.general.id, name: 'prompt', subcommand, options }).reply();
+      await run('timezone', { name: 'Europe/Berlin' });
+      await run('schedule', { channel: { id: discord.channels.prompts.id }, when: 'in 1h' });
+      const ofServer = async () => (await zero.bot.services.store.scan('')).filter(([key]) => key.includes(guildId)).map(([key]) => key);
+      expect(await ofServer()).toEqual(expect.arrayContaining([`schedules:${guildId}`, `guild-settings:${guildId}`]));
+
+      discord.removeBot(guildId);
+      const deleted = await discord.waitFor(() => zero.logs().find((l) => l.msg === 'deleted the data of a server left longer than the retention'), 5000, 'the deletion');
+      expect(deleted).toMatchObject({ guildId, deleted: 2 });
+      expect(await ofServer()).toEqual([]);
+      discord.addBot(guildId);
+      await discord.waitFor(() => zero.logs().find((l) => l.msg === 'added to a server' && l.guildId === guildId), 5000, 'the return');
+      expect(await ofServer()).toEqual([]);
+    } finally {
+      await zero.stop();
+    }
+  });
 });
