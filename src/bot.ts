@@ -1,12 +1,12 @@
 import { Events, type Client } from 'discord.js';
 import { createClient } from './client.js';
-import { commands, components } from './commands/index.js';
-import { syncCommands } from './commands/lib/sync.js';
 import type { Config } from './config.js';
 import { loadContent } from './content/loader.js';
 import type { Context } from './context.js';
 import { Cooldowns } from './cooldowns.js';
-import { createInteractionHandler } from './interactions.js';
+import { events } from './events/index.js';
+import { registerEvents } from './events/lib/register.js';
+import { GuildRetention } from './guilds/retention.js';
 import type { Logger } from './logger.js';
 import { systemClock, type Clock } from './clock.js';
 import { schedulePoster } from './prompts/post.js';
@@ -16,6 +16,8 @@ import { warmStandings } from './quiz/tallies.js';
 import { ScheduleService } from './schedule/service.js';
 import { openStore } from './storage/open.js';
 
+const DAY_MS = 24 * 60 * 60_000;
+
 export interface StartOptions {
   config: Config;
   log: Logger;
@@ -24,30 +26,23 @@ export interface StartOptions {
 
 export interface RunningBot {
   readonly client: Client<true>;
-  readonly services: Omit<Context, 'log'> & { log: Logger };
+  readonly services: Context;
   /** Closes the gateway, then the storage once pending writes are flushed. */
   stop(): Promise<void>;
 }
 
-/** Starts the bot: content → storage → client → ready → command sync. `npm start` calls this. */
+/**
+ * Starts the bot: content → storage → services → events → login → the ready
+ * event's work (command sync, servers left while down, schedules, retention
+ * sweep). `npm start` calls this.
+ */
 export async function startBot({ config, log, clock = systemClock }: StartOptions): Promise<RunningBot> {
   const started = performance.now();
   const content = await loadContent(config.CONTENT_DIR, log);
   const store = await openStore(config.STORAGE_URL, log);
   const client = createClient(config.DISCORD_API_URL);
-  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
-  client.on(Events.Warn, (message) => log.warn(message));
-  client.rest.on('rateLimited', (info) => log.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'rate limited by Discord'));
-
-  try {
-    const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
-    await client.login(config.DISCORD_TOKEN);
-    await ready;
-  } catch (error) {
-    await client.destroy();
-    await store.close();
-    throw error;
-  }
+  // The services hold the client before it is logged in; nothing uses it as ready before the
+  // ready event, because discord.js holds back every other dispatch until then.
   const readyClient = client as Client<true>;
   const standings = new Standings(clock);
   const quiz = new QuizRunner({ store, standings, content, clock, log });
@@ -59,14 +54,34 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
     post: schedulePoster(readyClient, content, store),
     defaultTimeZone: config.DEFAULT_TIMEZONE,
   });
-  const services = { config, content, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, standings, schedules, log };
+  const retention = new GuildRetention({
+    store,
+    clock,
+    log: log.child({ component: 'retention' }),
+    schedules,
+    standings,
+    quiz,
+    retentionMs: config.DATA_RETENTION_DAYS * DAY_MS,
+  });
+  const services: Context = { config, content, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, standings, schedules, retention, log };
+  const wired = registerEvents(client, events, services);
 
-  const handle = createInteractionHandler({ commands, components }, services);
-  client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
-
-  const applicationId = config.DISCORD_APPLICATION_ID ?? readyClient.application.id;
-  await syncCommands(client.rest, store, commands.map((c) => c.data), { applicationId, guildId: config.DISCORD_GUILD_ID, api: config.DISCORD_API_URL }, log);
-  await schedules.start();
+  const shutDown = async () => {
+    wired.remove();
+    retention.stop();
+    quiz.close();
+    await schedules.stop();
+    await retention.idle();
+    await client.destroy();
+    await store.close();
+  };
+  try {
+    await client.login(config.DISCORD_TOKEN);
+    await wired.ran(Events.ClientReady);
+  } catch (error) {
+    await shutDown();
+    throw error;
+  }
   log.info({ user: readyClient.user.tag, guilds: client.guilds.cache.size, ms: Math.round(performance.now() - started) }, 'ready');
   let stopped = false;
   const warming = warmStandings(services, [...client.guilds.cache.keys()], () => stopped).then(
@@ -82,11 +97,7 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
       stopping ??= (async () => {
         stopped = true;
         await warming;
-        client.removeAllListeners(Events.InteractionCreate);
-        quiz.close();
-        await schedules.stop();
-        await client.destroy();
-        await store.close();
+        await shutDown();
         log.info('stopped');
       })();
       return stopping;

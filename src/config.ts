@@ -24,6 +24,7 @@ const schema = z.object({
     .default('UTC'),
   EXCERPT_COOLDOWN_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int('must be a whole number of seconds').min(0).max(3600).default(5),
   PROMPT_GRACE_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).min(0).max(24 * 60).default(10),
+  DATA_RETENTION_DAYS: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(0, 'must be 0 or more days').max(3650, 'must be at most 3650 days').default(30),
 });
 
 export type Config = z.infer<typeof schema>;

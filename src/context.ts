@@ -8,8 +8,9 @@ import type { Cooldowns } from './cooldowns.js';
 import type { QuizRunner } from './quiz/runner.js';
 import type { ScheduleService } from './schedule/service.js';
 import type { Standings } from './quiz/standings.js';
+import type { GuildRetention } from './guilds/retention.js';
 
-/** What every command and component handler receives: its dependencies, nothing global. */
+/** What every command, component and event handler receives: its dependencies, nothing global. */
 export interface Context {
   readonly config: Config;
   readonly content: Content;
@@ -22,6 +23,8 @@ export interface Context {
   readonly standings: Standings;
   /** Creates and changes prompt schedules, storing them and re-arming their timers together. */
   readonly schedules: ScheduleService;
-  /** A child logger carrying the interaction's guild, channel, user and command. */
+  /** Stops a left server's schedules, keeps its data for DATA_RETENTION_DAYS, restores it on return, deletes it after. */
+  readonly retention: GuildRetention;
+  /** A child logger carrying the interaction's guild, channel, user and command (for an event: its name). */
   readonly log: Logger;
 }

@@ -44,11 +44,11 @@ function describe(interaction: Interaction): string {
  * The one place that routes interactions, answers failures and logs them.
  * Handlers throw UserError for what the user can fix; anything else is a bug.
  */
-export function createInteractionHandler(registry: Registry, services: Services) {
+export function createInteractionHandler(registry: Registry) {
   const commands = new Map(registry.commands.map((c) => [c.data.name, c]));
   const components = new Map(registry.components.map((c) => [c.prefix, c]));
 
-  return async function handleInteraction(interaction: Interaction): Promise<void> {
+  return async function handleInteraction(interaction: Interaction, services: Services): Promise<void> {
     // The child logger is made only when something logs: pino serialises its bindings at creation,
     // and most interactions log nothing at the default level.
     let log: Logger | undefined;

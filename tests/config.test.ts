@@ -24,6 +24,15 @@ describe('configuration', () => {
     expect(config.CONTENT_DIR).toMatch(/src[\\/]content[\\/]pack$/);
     expect(config.EXCERPT_COOLDOWN_SECONDS).toBe(5);
     expect(config.PROMPT_GRACE_MINUTES).toBe(10);
+    expect(config.DATA_RETENTION_DAYS).toBe(30);
+  });
+
+  it('takes DATA_RETENTION_DAYS as a whole number of days from 0, and says so otherwise', () => {
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_DAYS: '0' }).DATA_RETENTION_DAYS).toBe(0);
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_DAYS: '90' }).DATA_RETENTION_DAYS).toBe(90);
+    expect(problemsOf({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_DAYS: '1.5' })).toEqual(['DATA_RETENTION_DAYS must be a whole number of days']);
+    expect(problemsOf({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_DAYS: '-1' })).toEqual(['DATA_RETENTION_DAYS must be 0 or more days']);
+    expect(problemsOf({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_DAYS: 'forever' })).toEqual(['DATA_RETENTION_DAYS must be a number of days']);
   });
 
   it('reports every problem at once, in plain words', () => {

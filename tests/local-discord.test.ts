@@ -168,6 +168,50 @@ describe('gateway', () => {
     expect(discord.messages(lobby.id).map((m) => m.content)).toEqual(['hi']);
   });
 
+  test('removing the bot sends GUILD_DELETE without unavailable; adding it back sends GUILD_CREATE', async () => {
+    const guildId = discord.guild.id;
+    const general = discord.channels.general.id;
+    const deleted = new Promise<string>((resolve) => client.once('guildDelete', (g) => resolve(g.id)));
+    discord.removeBot(guildId);
+    expect(await deleted).toBe(guildId);
+    expect(client.guilds.cache.has(guildId)).toBe(false);
+    expect(discord.gateway.sessions.size).toBe(1);
+    await expectApiError(client.rest.post(Routes.channelMessages(general), { body: { content: 'hi' } }), 403, 50001);
+    expect(() => discord.runCommand({ user: discord.member, channelId: general, name: 'ping' })).toThrow(LocalDiscordError);
+
+    const created = new Promise<string>((resolve) => client.once('guildCreate', (g) => resolve(g.id)));
+    discord.addBot(guildId);
+    expect(await created).toBe(guildId);
+    expect(client.guilds.cache.get(guildId)?.members.me?.roles.cache.some((r) => r.managed)).toBe(true);
+    await textChannel(general).send('back');
+    expect(discord.messages(general).map((m) => m.content)).toEqual(['back']);
+  });
+
+  test('an outage sends GUILD_DELETE with unavailable: true, the bot stays in; its end sends GUILD_CREATE', async () => {
+    const guildId = discord.guild.id;
+    const unavailable = new Promise<string>((resolve) => client.once('guildUnavailable', (g) => resolve(g.id)));
+    let deletes = 0;
+    client.on('guildDelete', () => deletes++);
+    discord.startOutage(guildId);
+    expect(await unavailable).toBe(guildId);
+    expect(client.guilds.cache.get(guildId)?.available).toBe(false);
+    // A client identifying during the outage is told of the guild in READY, as unavailable, and gets no GUILD_CREATE.
+    const late = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: discord.apiUrl }, waitGuildTimeout: 200 });
+    try {
+      const lateReady = new Promise<void>((resolve) => late.once('clientReady', () => resolve()));
+      await late.login(discord.token);
+      await lateReady;
+      expect(late.guilds.cache.get(guildId)?.available).toBe(false);
+    } finally {
+      await late.destroy();
+    }
+    const available = new Promise<string>((resolve) => client.once('guildAvailable', (g) => resolve(g.id)));
+    discord.endOutage(guildId);
+    expect(await available).toBe(guildId);
+    expect(client.guilds.cache.get(guildId)?.available).toBe(true);
+    expect(deletes).toBe(0);
+  });
+
   test('a wrong token is closed with 4004 and zlib-stream is served when asked', async () => {
     const ws = new WebSocket(`${discord.gatewayUrl}/?v=10&encoding=json`);
     const code = await new Promise<number>((resolve) => {

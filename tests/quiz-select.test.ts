@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Category, Question } from '../src/content/schema.js';
 import { openStore } from '../src/storage/open.js';
-import { getSeen, pickQuestions, rememberSeen, SEEN_LIMIT } from '../src/quiz/select.js';
+import { channelSeenKey, getSeen, legacyChannelSeenKey, pickQuestions, rememberSeen, SEEN_LIMIT } from '../src/quiz/select.js';
 
 const question = (id: string, category: Category = 'attribution', difficulty: 1 | 2 | 3 = 1): Question => ({
   id,
@@ -69,6 +69,21 @@ describe('rememberSeen', () => {
     expect(seen).toHaveLength(SEEN_LIMIT);
     expect(seen.at(-1)).toBe('x69');
     expect(seen[0]).toBe('x20');
+    await store.close();
+  });
+  it('reads a channel list kept under its old, server-less key, and carries it to the server’s key on the next write', async () => {
+    const store = await openStore('memory://', pino({ level: 'silent' }));
+    const key = channelSeenKey('g1', 'c1');
+    const legacy = legacyChannelSeenKey('c1');
+    await store.set(legacy, ['a', 'b']);
+    expect(await getSeen(store, key, legacy)).toEqual(['a', 'b']);
+    expect(await rememberSeen(store, key, ['c', 'a'], legacy)).toEqual(['b', 'c', 'a']);
+    expect(await store.get(legacy)).toBeUndefined();
+    expect(await store.get(key)).toEqual(['b', 'c', 'a']);
+    // Once carried over, the server's key is the one read and written.
+    await store.set(legacy, ['stale']);
+    expect(await getSeen(store, key, legacy)).toEqual(['b', 'c', 'a']);
+    expect(await rememberSeen(store, key, ['d'], legacy)).toEqual(['b', 'c', 'a', 'd']);
     await store.close();
   });
 });

@@ -267,4 +267,56 @@ describe('Scheduler', () => {
     expect(clock.pending).toBe(0);
     expect((await getSchedule(store, 'g1', s.id))?.pendingRun).toEqual({ runAt: T0 + H, nonce: runNonce('g1', s.id, T0 + H) });
   });
+  it('suspendGuild disarms that server only and cuts its retry wait short; resumed within the grace, the pending run posts once with its nonce', async () => {
+    const { clock, discord, results, schedules, schedule, store } = await setup();
+    const left = await schedule();
+    const stays = await schedule({ guildId: 'g2', channelId: 'c2' });
+    const later = await schedule({ firstRunAt: T0 + 3 * H });
+    discord.failNext(discordError(502));
+    await clock.advance(H); // g1's run fails and waits 1 s to retry; g2's posts
+    expect(schedules.suspendGuild('g1')).toBe(1); // `later`'s timer; the failing run has none, only a wait
+    await clock.advance(5 * M);
+    await schedules.idle();
+    expect(discord.calls.filter((c) => c.scheduleId === left.id)).toHaveLength(1);
+    expect(discord.messages.map((m) => m.scheduleId)).toEqual([stays.id]);
+    expect((await getSchedule(store, 'g1', left.id))?.pendingRun).toEqual({ runAt: T0 + H, nonce: runNonce('g1', left.id, T0 + H) });
+    await clock.advance(3 * H); // `later` comes due while suspended
+    expect(discord.calls.filter((c) => c.scheduleId === later.id)).toHaveLength(0);
+
+    expect(await schedules.resumeGuild('g1')).toBe(2);
+    await clock.advance(0);
+    await schedules.idle();
+    // `left` is 3 h 5 min late: past the grace, so not re-posted; `later` is 1 h 5 min late: skipped too.
+    expect(discord.calls.filter((c) => c.scheduleId === left.id)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'skipped')).toHaveLength(2);
+    expect((await getSchedule(store, 'g1', left.id))?.pendingRun).toBeUndefined();
+    expect((await getSchedule(store, 'g1', left.id))?.nextRunAt).toBe(T0 + H + D);
+  });
+
+  it('a run whose retry was cut short by suspendGuild is re-posted with the same nonce when the server is back within the grace', async () => {
+    const { clock, discord, schedules, schedule } = await setup();
+    const s = await schedule();
+    discord.failNext(discordError(500, 0));
+    await clock.advance(H);
+    schedules.suspendGuild('g1');
+    await schedules.idle();
+    await clock.advance(5 * M);
+    expect(discord.calls).toHaveLength(1);
+    await schedules.resumeGuild('g1');
+    await clock.advance(0);
+    await schedules.idle();
+    expect(discord.calls).toHaveLength(2);
+    expect(new Set(discord.calls.map((c) => c.nonce))).toEqual(new Set([runNonce('g1', s.id, T0 + H)]));
+    expect(discord.messages).toHaveLength(1);
+  });
+
+  it('a server suspended before start has nothing armed and posts nothing until resumed', async () => {
+    const { clock, discord, schedules, schedule } = await setup();
+    await schedule();
+    expect(schedules.suspendGuild('g1')).toBe(1);
+    await schedules.start();
+    expect(clock.pending).toBe(0);
+    await clock.advance(2 * H);
+    expect(discord.calls).toHaveLength(0);
+  });
 });

@@ -1,6 +1,6 @@
 import { requireManageServer } from '../commands/lib/permissions.js';
 import { UserError } from '../errors.js';
-import { resetTallies } from '../quiz/tallies.js';
+import { resetConfirmKey, resetTallies } from '../quiz/tallies.js';
 import { plural } from '../render/text.js';
 import { encode, int, parts, sameFields } from './lib/codec.js';
 import type { ComponentHandler } from './lib/types.js';
@@ -24,8 +24,6 @@ export function encodeAdminId(id: AdminId): string {
   const values = id.kind === 'cancel' ? ['cancel'] : ['reset', id.expires, id.token];
   return encode(PREFIX, values, decodeAdminId, (back) => sameFields(back, id));
 }
-
-export const resetConfirmKey = (guildId: string) => `reset-confirmation:${guildId}`;
 
 export const adminButtons: ComponentHandler = {
   prefix: PREFIX,

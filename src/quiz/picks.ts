@@ -21,8 +21,9 @@ interface RoundPicks {
   questions: Record<string, QuestionPicks>;
 }
 
-const roundKey = (guildId: string, roundId: string) => `round-picks:${guildId}:${roundId}`;
-const indexKey = (guildId: string) => `round-picks-index:${guildId}`;
+export const roundPicksPrefix = (guildId: string) => `round-picks:${guildId}:`;
+const roundKey = (guildId: string, roundId: string) => `${roundPicksPrefix(guildId)}${roundId}`;
+export const roundPicksIndexKey = (guildId: string) => `round-picks-index:${guildId}`;
 
 export async function savePicks(store: Store, input: { guildId: string; roundId: string; questionIndex: number; at: number; entry: QuestionPicks }): Promise<void> {
   let created = false;
@@ -32,7 +33,7 @@ export async function savePicks(store: Store, input: { guildId: string; roundId:
   });
   if (!created) return;
   let dropped: string[] = [];
-  await store.update<string[]>(indexKey(input.guildId), (ids = []) => {
+  await store.update<string[]>(roundPicksIndexKey(input.guildId), (ids = []) => {
     const next = [...ids.filter((id) => id !== input.roundId), input.roundId];
     dropped = next.slice(0, Math.max(0, next.length - KEPT_ROUNDS));
     return next.slice(-KEPT_ROUNDS);

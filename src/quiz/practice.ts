@@ -1,17 +1,15 @@
 import type { Category, Question } from '../content/schema.js';
 import type { Content } from '../content/types.js';
 import type { Store } from '../storage/store.js';
-import { getSeen, pickQuestions, rememberSeen } from './select.js';
+import { getSeen, pickQuestions, practiceSeenKey, rememberSeen } from './select.js';
 import { recordAnswerOnce, type TallyBook } from './tallies.js';
-
-const seenScope = (guildId: string, userId: string) => `practice:${guildId}:${userId}`;
 
 /** The next practice question for a user, preferring ones they have not seen lately; undefined when the category is empty. */
 export async function nextPracticeQuestion(store: Store, content: Content, guildId: string, userId: string, category: Category | null): Promise<Question | undefined> {
   const bank = content.questions({ category: category ?? undefined });
-  const recent = await getSeen(store, seenScope(guildId, userId));
+  const recent = await getSeen(store, practiceSeenKey(guildId, userId));
   const [question] = pickQuestions(bank, { count: 1, recent });
-  if (question) await rememberSeen(store, seenScope(guildId, userId), [question.id]);
+  if (question) await rememberSeen(store, practiceSeenKey(guildId, userId), [question.id]);
   return question;
 }
 

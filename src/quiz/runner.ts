@@ -8,7 +8,7 @@ import type { Clock, TimerHandle } from '../clock.js';
 import type { Store } from '../storage/store.js';
 import type { Reveal, Round } from './round.js';
 import { RoundRegistry } from './rounds.js';
-import { getSeen, pickQuestions, rememberSeen } from './select.js';
+import { channelSeenKey, getSeen, legacyChannelSeenKey, pickQuestions, rememberSeen } from './select.js';
 import { savePicks } from './picks.js';
 import type { Standings } from './standings.js';
 import { recordAnswer } from './tallies.js';
@@ -65,7 +65,7 @@ export class QuizRunner {
     const channel = fetched?.isTextBased() && !fetched.isDMBased() ? fetched : null;
     if (!channel) return { kind: 'not-text-channel' };
     if (!interaction.appPermissions.has(NEEDED)) return { kind: 'missing-permissions', channelId: channel.id };
-    const recent = await getSeen(this.deps.store, channel.id);
+    const recent = await getSeen(this.deps.store, channelSeenKey(interaction.guildId, channel.id), legacyChannelSeenKey(channel.id));
     const bank = this.deps.content.questions({ category: request.category, difficulty: request.difficulty });
     const questions = pickQuestions(bank, { count: request.count, recent });
     if (questions.length === 0) return { kind: 'no-questions' };
@@ -92,7 +92,7 @@ export class QuizRunner {
       this.rounds.finish(round);
       throw error;
     }
-    await rememberSeen(this.deps.store, channel.id, questions.map((q) => q.id)).catch((error: unknown) =>
+    await rememberSeen(this.deps.store, channelSeenKey(interaction.guildId, channel.id), questions.map((q) => q.id), legacyChannelSeenKey(channel.id)).catch((error: unknown) =>
       this.deps.log.warn({ err: error }, 'could not remember the questions this channel saw'),
     );
     await this.#post(live);
@@ -134,6 +134,19 @@ export class QuizRunner {
     await interaction.reply({ content: 'Round stopped.' });
     if (live && stopped) await this.#finish(live, stopped.reveal, interaction.user.id);
     return { kind: 'stopped' };
+  }
+
+  /** Ends the server's rounds without posting anything: the bot has left the server. Returns how many. */
+  endGuild(guildId: string): number {
+    let ended = 0;
+    for (const live of [...this.#live.values()]) {
+      if (live.round.guildId !== guildId) continue;
+      if (live.timer) this.deps.clock.clearTimeout(live.timer);
+      this.#live.delete(live.round.id);
+      this.rounds.finish(live.round);
+      ended++;
+    }
+    return ended;
   }
 
   /** Clears every timer; used on shutdown. */

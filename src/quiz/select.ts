@@ -3,7 +3,17 @@ import type { Store } from '../storage/store.js';
 import { shuffled } from './shuffle.js';
 
 export const SEEN_LIMIT = 50;
-export const seenKey = (channelId: string) => `seen:${channelId}`;
+
+/** Recently seen question ids, oldest first: one list per channel for public rounds, one per user of a guild for practice. */
+export const channelSeenPrefix = (guildId: string) => `seen:channel:${guildId}:`;
+export const channelSeenKey = (guildId: string, channelId: string) => `${channelSeenPrefix(guildId)}${channelId}`;
+export const practiceSeenPrefix = (guildId: string) => `seen:practice:${guildId}:`;
+export const practiceSeenKey = (guildId: string, userId: string) => `${practiceSeenPrefix(guildId)}${userId}`;
+/**
+ * Where a channel's list was kept before the lists were keyed by guild. Still
+ * read when the new key has none, and deleted once the list is written anew.
+ */
+export const legacyChannelSeenKey = (channelId: string) => `seen:${channelId}`;
 
 export interface PickOptions {
   count: number;
@@ -34,15 +44,23 @@ export function pickQuestions(bank: readonly Question[], options: PickOptions): 
   return pool.slice(0, Math.max(0, count));
 }
 
-export async function getSeen(store: Store, channelId: string): Promise<string[]> {
-  return (await store.get<string[]>(seenKey(channelId))) ?? [];
+/** The list at `key`, else the one at `legacyKey`. */
+export async function getSeen(store: Store, key: string, legacyKey?: string): Promise<string[]> {
+  return (await store.get<string[]>(key)) ?? (legacyKey ? await store.get<string[]>(legacyKey) : undefined) ?? [];
 }
 
-/** Appends ids to the channel's recent list (moving repeats to the end), keeping the last SEEN_LIMIT. */
-export async function rememberSeen(store: Store, channelId: string, ids: readonly string[]): Promise<string[]> {
+/**
+ * Appends ids to the list at `key` (moving repeats to the end), keeping the last
+ * SEEN_LIMIT. A list still at `legacyKey` is carried over and its old key deleted.
+ */
+export async function rememberSeen(store: Store, key: string, ids: readonly string[], legacyKey?: string): Promise<string[]> {
   const fresh = new Set(ids);
-  const next = await store.update<string[]>(seenKey(channelId), (current = []) =>
-    [...current.filter((id) => !fresh.has(id)), ...fresh].slice(-SEEN_LIMIT),
-  );
+  let carried = false;
+  const next = await store.update<string[]>(key, async (current) => {
+    const legacy = current === undefined && legacyKey ? await store.get<string[]>(legacyKey) : undefined;
+    carried = legacy !== undefined;
+    return [...(current ?? legacy ?? []).filter((id) => !fresh.has(id)), ...fresh].slice(-SEEN_LIMIT);
+  });
+  if (carried && legacyKey) await store.delete(legacyKey);
   return next ?? [];
 }

@@ -40,8 +40,10 @@ export interface AnswerEvent {
 }
 
 // The trailing colon matters: without it a scan of guild "12" would also return guild "123".
-const guildPrefix = (guildId: string) => `tally:${guildId}:`;
-export const tallyKey = (guildId: string, userId: string) => `${guildPrefix(guildId)}${userId}`;
+export const tallyPrefix = (guildId: string) => `tally:${guildId}:`;
+export const tallyKey = (guildId: string, userId: string) => `${tallyPrefix(guildId)}${userId}`;
+/** The token of the guild's pending `/quiz-admin reset` confirmation. */
+export const resetConfirmKey = (guildId: string) => `reset-confirmation:${guildId}`;
 
 export function applyAnswer(previous: Tally | undefined, event: Omit<AnswerEvent, 'guildId'>): Tally {
   const { userId, userName, category, correct, at } = event;
@@ -129,7 +131,7 @@ export async function warmStandings(book: TallyBook, guildIds: Iterable<string>,
 }
 
 const guildReader = (store: Store, guildId: string) => async () => {
-  const prefix = guildPrefix(guildId);
+  const prefix = tallyPrefix(guildId);
   const rows = (await store.scan<Tally>(prefix)).map(([key, tally]) => [key.slice(prefix.length), tally] as const);
   // scan promises no order; the copy keeps its user ids sorted (see lowerBound).
   return rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -139,7 +141,7 @@ const guildReader = (store: Store, guildId: string) => async () => {
 export async function resetTallies({ store, standings }: TallyBook, guildId: string): Promise<number> {
   standings.forget(guildId);
   try {
-    return await store.deletePrefix(guildPrefix(guildId));
+    return await store.deletePrefix(tallyPrefix(guildId));
   } finally {
     standings.forget(guildId);
   }

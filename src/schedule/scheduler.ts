@@ -31,6 +31,8 @@ export class Scheduler {
   readonly #o: Required<Omit<SchedulerOptions, 'onResult'>> & Pick<SchedulerOptions, 'onResult'>;
   readonly #timers = new Map<string, TimerHandle>();
   readonly #running = new Map<string, Promise<void>>();
+  /** Servers the bot is not in: their schedules stay stored but are not armed or posted. */
+  readonly #suspended = new Set<string>();
   readonly #sleeper: Sleeper;
   #stopped = false;
 
@@ -55,6 +57,34 @@ export class Scheduler {
 
   remove(schedule: Pick<Schedule, 'guildId' | 'id'>): void {
     this.#disarm(keyOf(schedule));
+  }
+
+  /**
+   * Stops a server's schedules at once: disarms their timers and ends the
+   * retry waits of runs being posted (such a run stays pending, as after a
+   * stop, and follows the grace rules when the server comes back). Until
+   * resumeGuild, nothing of the server is armed or posted. Returns how many
+   * timers were disarmed.
+   */
+  suspendGuild(guildId: string): number {
+    this.#suspended.add(guildId);
+    let disarmed = 0;
+    for (const key of [...this.#timers.keys()]) {
+      if (!key.startsWith(`${guildId}/`)) continue;
+      this.#disarm(key);
+      disarmed++;
+    }
+    this.#sleeper.cancel(guildId);
+    return disarmed;
+  }
+
+  /** Lets the server's schedules be armed again; the caller adds them. */
+  resumeGuild(guildId: string): void {
+    this.#suspended.delete(guildId);
+  }
+
+  isSuspended(guildId: string): boolean {
+    return this.#suspended.has(guildId);
   }
 
   /** Clears every timer, cuts retry waits short and waits for posts in flight. */
@@ -84,7 +114,7 @@ export class Scheduler {
     const key = keyOf(schedule);
     this.#disarm(key);
     // A run in progress re-arms from the stored record when it ends.
-    if (this.#stopped || at === null || !isActive(schedule) || this.#running.has(key)) return;
+    if (this.#stopped || this.#suspended.has(schedule.guildId) || at === null || !isActive(schedule) || this.#running.has(key)) return;
     const { clock } = this.#o;
     // Longer delays than setTimeout allows are chained.
     const delay = Math.min(Math.max(0, at - clock.now()), MAX_TIMEOUT_MS);
@@ -98,7 +128,7 @@ export class Scheduler {
 
   #fire(schedule: Schedule): void {
     const key = keyOf(schedule);
-    if (this.#stopped || this.#running.has(key)) return;
+    if (this.#stopped || this.#suspended.has(schedule.guildId) || this.#running.has(key)) return;
     const run = this.#runOnce(schedule.guildId, schedule.id).then(
       (latest) => {
         this.#running.delete(key);
@@ -117,7 +147,7 @@ export class Scheduler {
   async #runOnce(guildId: string, id: string): Promise<Schedule | undefined> {
     const { store, clock, graceMs, log } = this.#o;
     const s = await getSchedule(store, guildId, id);
-    if (!s || !isActive(s) || this.#stopped) return s;
+    if (!s || !isActive(s) || this.#stopped || this.#suspended.has(guildId)) return s;
     const now = clock.now();
     const runAt = currentRunAt(s)!;
     if (!s.pendingRun && runAt > now) return s; // moved by a command since the timer was set
@@ -135,8 +165,12 @@ export class Scheduler {
       const marked = await markPending(store, s, run);
       if (marked?.pendingRun?.nonce !== run.nonce) return marked;
     }
-    const outcome = await postWithRetry({ ...this.#o, sleeper: this.#sleeper }, s, run);
-    if (outcome.status === 'stopped') return undefined; // pendingRun stays for the next start
+    // Stopped, or the server was left: pendingRun stays for the next start or the server's return
+    // (the stored record is returned so that a server back by then is armed again at once).
+    const halted = () => this.#stopped || this.#suspended.has(guildId);
+    if (halted()) return getSchedule(store, guildId, id);
+    const outcome = await postWithRetry({ ...this.#o, sleeper: this.#sleeper, halted }, s, run);
+    if (outcome.status === 'stopped') return getSchedule(store, guildId, id);
     const at = clock.now();
     const latest = await recordOutcome(
       store,

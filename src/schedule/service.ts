@@ -14,7 +14,7 @@ import {
 } from './repository.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { DEFAULT_TIME_ZONE, getGuildTimeZone, setGuildTimeZone, type SetTimeZoneResult } from './settings.js';
-import type { Schedule } from './types.js';
+import { isActive, type Schedule } from './types.js';
 
 export type { CancelResult, CreateResult, NewSchedule, PauseResult, ResumeResult } from './repository.js';
 export type { SetTimeZoneResult } from './settings.js';
@@ -50,6 +50,31 @@ export class ScheduleService {
   /** Stops posting: clears timers and waits for posts in flight. */
   stop(): Promise<void> {
     return this.#scheduler.stop();
+  }
+
+  /**
+   * The bot left the server: its schedules stop at once (timers disarmed,
+   * retries of a run being posted ended) and stay stored, not armed, until
+   * resumeGuild. Works before start() too. Returns how many timers were disarmed.
+   */
+  suspendGuild(guildId: string): number {
+    return this.#scheduler.suspendGuild(guildId);
+  }
+
+  /**
+   * The server is back: its stored schedules are armed again. A run that came
+   * due meanwhile is handled as after a restart: posted if at most the grace
+   * late, else recorded as skipped. Resolves to how many are active.
+   */
+  async resumeGuild(guildId: string): Promise<number> {
+    this.#scheduler.resumeGuild(guildId);
+    const schedules = await listSchedules(this.#store, guildId);
+    for (const schedule of schedules) this.#scheduler.add(schedule);
+    return schedules.filter(isActive).length;
+  }
+
+  isSuspended(guildId: string): boolean {
+    return this.#scheduler.isSuspended(guildId);
   }
 
   /** Resolves when no run is being posted. */

@@ -14,8 +14,8 @@ export interface TestBot {
   config: Config;
   /** Every JSON log line the bot wrote so far. */
   logs: () => Array<Record<string, unknown>>;
-  /** Stops the bot and starts it again on the same storage file and local Discord. */
-  restart(): Promise<void>;
+  /** Stops the bot and starts it again on the same storage file and local Discord; `whileDown` runs in between. */
+  restart(whileDown?: () => void | Promise<void>): Promise<void>;
   /** Stops the bot, the local Discord and removes the temp folder. */
   stop(): Promise<void>;
 }
@@ -48,8 +48,9 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     bot: await start(),
     config,
     logs: lines,
-    async restart() {
+    async restart(whileDown) {
       await handle.bot.stop();
+      await whileDown?.();
       handle.bot = await start();
     },
     async stop() {

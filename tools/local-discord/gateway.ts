@@ -248,7 +248,8 @@ export class Gateway {
       geo_ordered_rtc_regions: [],
     };
     this.#push(session, 'READY', JSON.stringify(ready));
-    if (intents & Intents.Guilds) for (const g of guilds) this.#push(session, 'GUILD_CREATE', guildCreateJson(state, g));
+    // A server in an outage stays unavailable: no GUILD_CREATE until it recovers.
+    if (intents & Intents.Guilds) for (const g of guilds) if (!g.unavailable) this.#push(session, 'GUILD_CREATE', guildCreateJson(state, g));
     state.changed();
   }
 

@@ -308,6 +308,48 @@ export class LocalDiscord {
     return guild;
   }
 
+  /**
+   * The bot is removed from a server (kicked, or it left): its member and
+   * managed role go, and GUILD_DELETE arrives without `unavailable`, as on
+   * Discord. From then on its channels answer 403 Missing Access.
+   */
+  removeBot(guildId = this.guild.id): void {
+    const guild = this.#guild(guildId);
+    if (!guild.members.has(this.bot.id)) throw new LocalDiscordError(`The bot is not in ${guild.name}`);
+    this.state.removeBotMember(guild);
+    this.gateway.dispatch('GUILD_DELETE', { id: guild.id }, guild.id, Intents.Guilds);
+    this.state.changed();
+  }
+
+  /** The bot is added (back) to a server: a new managed role, its member, and GUILD_CREATE. */
+  addBot(guildId = this.guild.id, opts: { botPermissions?: PermissionInput } = {}): void {
+    const guild = this.#guild(guildId);
+    if (guild.members.has(this.bot.id)) throw new LocalDiscordError(`The bot is already in ${guild.name}`);
+    this.state.addBotMember(guild, opts.botPermissions !== undefined ? toBits(opts.botPermissions) : undefined);
+    if (!guild.unavailable) this.gateway.dispatch('GUILD_CREATE', JSON.parse(guildCreateJson(this.state, guild)), guild.id, Intents.Guilds);
+    this.state.changed();
+  }
+
+  /**
+   * A server goes into an outage: GUILD_DELETE with `unavailable: true`. The bot
+   * stays a member; a session identifying meanwhile gets it in READY but no
+   * GUILD_CREATE. REST is not affected (Discord's behaviour there varies).
+   */
+  startOutage(guildId = this.guild.id): void {
+    const guild = this.#guild(guildId);
+    guild.unavailable = true;
+    this.gateway.dispatch('GUILD_DELETE', { id: guild.id, unavailable: true }, guild.id, Intents.Guilds);
+    this.state.changed();
+  }
+
+  /** The outage ends: GUILD_CREATE with the full server, as on Discord. */
+  endOutage(guildId = this.guild.id): void {
+    const guild = this.#guild(guildId);
+    guild.unavailable = false;
+    if (guild.members.has(this.bot.id)) this.gateway.dispatch('GUILD_CREATE', JSON.parse(guildCreateJson(this.state, guild)), guild.id, Intents.Guilds);
+    this.state.changed();
+  }
+
   addChannel(name: string, opts: { guildId?: string; type?: number; parentId?: string } = {}): ChannelRecord {
     const guild = this.#guild(opts.guildId ?? this.guild.id);
     const channel = this.state.addChannel(guild, { name, ...(opts.type !== undefined ? { type: opts.type } : {}), ...(opts.parentId ? { parent_id: opts.parentId } : {}) });

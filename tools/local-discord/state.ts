@@ -121,10 +121,18 @@ export class State {
       threads: [],
     };
     guild.roles.set(id, { id, name: '@everyone', permissions: opts.everyonePermissions ?? EVERYONE_DEFAULT, position: 0, color: 0, hoist: false, mentionable: false });
+    this.addBotMember(guild, opts.botPermissions ?? BOT_DEFAULT, now);
+    if (!guild.members.has(opts.ownerId)) guild.members.set(opts.ownerId, { userId: opts.ownerId, roles: [], nick: null, joined_at: now });
+    this.guilds.set(id, guild);
+    return guild;
+  }
+
+  /** The bot joins: a managed role of its own (as the invite's permissions make it) and its member. */
+  addBotMember(guild: GuildRecord, permissions: bigint = BOT_DEFAULT, joinedAt = new Date().toISOString()): MemberRecord {
     const botRole: RoleRecord = {
       id: snowflake(),
       name: this.bot.username,
-      permissions: opts.botPermissions ?? BOT_DEFAULT,
+      permissions,
       position: 1,
       color: 0,
       hoist: false,
@@ -132,10 +140,18 @@ export class State {
       botId: this.bot.id,
     };
     guild.roles.set(botRole.id, botRole);
-    guild.members.set(this.bot.id, { userId: this.bot.id, roles: [botRole.id], nick: null, joined_at: now });
-    if (!guild.members.has(opts.ownerId)) guild.members.set(opts.ownerId, { userId: opts.ownerId, roles: [], nick: null, joined_at: now });
-    this.guilds.set(id, guild);
-    return guild;
+    const member: MemberRecord = { userId: this.bot.id, roles: [botRole.id], nick: null, joined_at: joinedAt };
+    guild.members.set(this.bot.id, member);
+    guild.joined_at = joinedAt;
+    guild.payloadCache = undefined;
+    return member;
+  }
+
+  /** The bot leaves: Discord deletes its member and its managed role. */
+  removeBotMember(guild: GuildRecord): void {
+    guild.members.delete(this.bot.id);
+    for (const [id, role] of guild.roles) if (role.botId === this.bot.id) guild.roles.delete(id);
+    guild.payloadCache = undefined;
   }
 
   addRole(guild: GuildRecord, opts: { name: string; permissions: bigint; id?: string; color?: number }): RoleRecord {

@@ -87,6 +87,8 @@ export interface GuildRecord {
   threads: ChannelRecord[];
   /** Cached GUILD_CREATE JSON (dropped on any change). */
   payloadCache?: string | undefined;
+  /** In an outage: READY lists it as unavailable and no GUILD_CREATE follows until it recovers. */
+  unavailable?: boolean;
 }
 
 export interface AttachmentRecord {
