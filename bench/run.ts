@@ -9,7 +9,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './lib/child.js';
+import { ensureBuilt, ROOT } from './lib/child.js';
 import { closedLoop, openLoop, result, Tally, type Phase, type PhaseResult } from './lib/driver.js';
 import { MachineLoad, machineInfo } from './lib/machine.js';
 import { summariseProfile } from './lib/profile-summary.js';
@@ -65,6 +65,7 @@ async function interleaved(
 async function main(): Promise<void> {
   const machine = machineInfo();
   log(`machine: ${machine.nproc} cores, ${machine.cpu}, node ${machine.node}, loadavg ${machine.loadavgStart}`);
+  ensureBuilt(log);
   const ledger = new AckLedger();
   const json: Record<string, unknown> = { startedAt: new Date().toISOString(), machine, settings: { SLICE_MS, SLICES, LEVELS, OPEN_RATE, OPEN_MAX_IN_FLIGHT, OPEN_MS, LEADERBOARD_USERS, RSS_GUILDS, CHANNELS_PER_GUILD, QUICK } };
   // Profiles go to bench/results/*.cpuprofile (git-ignored); the previous run's are removed.
@@ -443,7 +444,7 @@ async function main(): Promise<void> {
     botStderr: botErrors.slice(-4000),
   });
   if (profileDir) {
-    // The main thread's profile is the biggest (the other is tsx's loader thread).
+    // The main thread's profile is the biggest (worker threads, if any, write their own).
     const main = readdirSync(profileDir)
       .filter((f) => f.endsWith('.cpuprofile'))
       .map((f) => join(profileDir, f))

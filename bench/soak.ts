@@ -9,7 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './lib/child.js';
+import { ensureBuilt, ROOT } from './lib/child.js';
 import { asUser, buttonTemplate, messageJson, openLoop, result, Tally } from './lib/driver.js';
 import { machineInfo } from './lib/machine.js';
 import { accept, AckLedger, excerptPayloads, leaderboardPayloads, seedTallies } from './lib/scenarios.js';
@@ -58,6 +58,7 @@ function slope(points: Array<[number, number]>): number {
 
 async function main(): Promise<void> {
   const machine = machineInfo();
+  ensureBuilt(log);
   let lbGuild = '';
   const bot = await startTarget('bot', {
     guilds: 2,

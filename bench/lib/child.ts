@@ -1,17 +1,18 @@
 /**
  * The bot and the baseline each run in their own child process, so their RSS
- * and CPU are read from /proc separately from the load generator's.
+ * and CPU are read from /proc separately from the load generator's. Both run as
+ * plain JavaScript under node, as `npm start` runs the bot: the bot from its
+ * build in dist/ (ensureBuilt first), the baseline from bench/baseline-bot.mjs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { build, staleReason } from '../../scripts/build.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const ENTRIES = { bot: join(ROOT, 'src/index.ts'), baseline: join(ROOT, 'bench/baseline-bot.ts') } as const;
+const ENTRIES = { bot: join(ROOT, 'dist/index.js'), baseline: join(ROOT, 'bench/baseline-bot.mjs') } as const;
 const CLK_TCK = 100; // getconf CLK_TCK on Linux
 
 export type ChildKind = keyof typeof ENTRIES;
@@ -50,6 +51,15 @@ export interface SpawnOptions {
   cpuProfDir?: string | undefined;
 }
 
+/** Builds dist/ when it is older than src/ (as `npm start` would), before anything is measured. */
+export function ensureBuilt(log: (msg: string) => void): void {
+  const reason = staleReason(ROOT);
+  if (!reason) return;
+  log(`building dist/ from src/ (${reason})`);
+  const result = build(ROOT);
+  if (!result.ok) throw new Error(`the build failed:\n${result.output}`);
+}
+
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `sourcing-bench-${prefix}-`));
 }
@@ -61,7 +71,7 @@ export function spawnChild(kind: ChildKind, { env, cpuProfDir }: SpawnOptions): 
     if (value !== undefined) childEnv[key] = value;
   }
   Object.assign(childEnv, env);
-  const args = ['--import', TSX_LOADER];
+  const args: string[] = [];
   if (cpuProfDir) {
     mkdirSync(cpuProfDir, { recursive: true });
     args.push('--cpu-prof', '--cpu-prof-dir', cpuProfDir);

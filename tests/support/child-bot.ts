@@ -1,5 +1,5 @@
 /**
- * Runs the real `npm start` entry (src/index.ts through tsx) as a child process,
+ * Runs the compiled bot (dist/index.js, what `npm start` runs) as a child process,
  * so tests can see what an operator sees: exit codes, stderr, signals, SIGKILL.
  *
  *   const child = spawnBot({ env: { DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl, STORAGE_URL } });
@@ -7,21 +7,21 @@
  *   child.kill('SIGTERM');
  *   expect((await child.exited).code).toBe(0);
  *
- * `npm start` is `tsx src/index.ts`; the tsx CLI only relays to a node child
- * with tsx's loader, so this runs `node --import <tsx loader> src/index.ts`
- * directly and a signal reaches the bot itself, not a wrapper.
+ * dist/ is built once per test run, when it is out of date, by the global setup
+ * (tests/support/build-dist.ts). `npm start` goes through scripts/start.mjs, which
+ * imports dist/index.js into its own process; `{ launcher: true }` starts it that
+ * way, otherwise node runs dist/index.js directly and skips the staleness check.
+ * Either way a signal reaches the bot itself, not a wrapper.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const ENTRY = join(ROOT, 'src/index.ts');
-/** An absolute URL, so the child can run in any working folder (and not read a developer's .env). */
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const ENTRY = join(ROOT, 'dist/index.js');
+const LAUNCHER = join(ROOT, 'scripts/start.mjs');
 
 export interface ChildExit {
   code: number | null;
@@ -51,10 +51,13 @@ export interface SpawnOptions {
   env: Record<string, string | undefined>;
   /** Working folder (default: a fresh empty temp folder, so no .env is read). */
   cwd?: string;
+  /** Start through scripts/start.mjs, exactly as `npm start` does (default: dist/index.js directly). */
+  launcher?: boolean;
 }
 
-/** Starts `npm start`'s entry as a child process. */
-export function spawnBot({ env, cwd }: SpawnOptions): ChildBot {
+/** Starts the compiled bot as a child process. */
+export function spawnBot({ env, cwd, launcher = false }: SpawnOptions): ChildBot {
+  if (!launcher && !existsSync(ENTRY)) throw new Error(`${ENTRY} does not exist: run the tests with vitest (its global setup builds dist/) or run npm run build`);
   const ownCwd = cwd ? undefined : mkdtempSync(join(tmpdir(), 'sourcing-bot-child-'));
   const childEnv: Record<string, string> = {};
   for (const key of ['PATH', 'HOME', 'TMPDIR', 'SYSTEMROOT']) {
@@ -63,7 +66,7 @@ export function spawnBot({ env, cwd }: SpawnOptions): ChildBot {
   }
   for (const [key, value] of Object.entries(env)) if (value !== undefined) childEnv[key] = value;
 
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, ENTRY], {
+  const child = spawn(process.execPath, [launcher ? LAUNCHER : ENTRY], {
     cwd: cwd ?? ownCwd,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

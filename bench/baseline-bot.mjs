@@ -1,7 +1,8 @@
 /**
  * The baseline: a bare discord.js client with default options (default caches)
  * that answers every interaction with a constant reply. Same gateway and REST
- * (the local Discord), same payloads, its own process.
+ * (the local Discord), same payloads, its own process. Plain JavaScript, so that
+ * it starts like the compiled bot does: node alone, no TypeScript loader.
  */
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 
@@ -14,12 +15,13 @@ if (!token || !api) {
 
 // BASELINE_REPLY (diagnostic only): reply with this JSON message body instead of 'ok', e.g. the bot's
 // excerpt embed, to tell the cost of the reply's size from the cost of the bot's own work.
-const reply = process.env.BASELINE_REPLY ? (JSON.parse(process.env.BASELINE_REPLY) as { content?: string }) : { content: 'ok' };
+/** @type {import('discord.js').InteractionReplyOptions} */
+const reply = process.env.BASELINE_REPLY ? JSON.parse(process.env.BASELINE_REPLY) : { content: 'ok' };
 
 const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api } });
 client.on(Events.InteractionCreate, (interaction) => {
   if (interaction.isAutocomplete()) void interaction.respond([]).catch(() => {});
-  else if (interaction.isRepliable()) void interaction.reply(reply).catch((error: unknown) => process.stderr.write(`reply failed: ${String(error)}\n`));
+  else if (interaction.isRepliable()) void interaction.reply(reply).catch((error) => process.stderr.write(`reply failed: ${String(error)}\n`));
 });
 client.on(Events.Error, (error) => process.stderr.write(`client error: ${String(error)}\n`));
 
