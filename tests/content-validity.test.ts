@@ -116,8 +116,11 @@ describe('a guessable bank fails the check, naming the rule and its figure', () 
 
   it('a wrong option without feedback is refused', async () => {
     const questions = clone();
-    delete wrongs(questions[0]!)[0]!.why;
-    expect(await problemsWith(questions)).toEqual([`questions.json: questions[0].options[${questions[0]!.options.indexOf(wrongs(questions[0]!)[0]!)}].why: a wrong option needs a "why": what choosing it overlooks`]);
+    const option = wrongs(questions[0]!)[0]!;
+    delete option.why;
+    expect(await problemsWith(questions)).toEqual([
+      `questions.json: questions[0] (${questions[0]!.id}).options[${questions[0]!.options.indexOf(option)}] (${option.id}).why: a wrong option needs a "why": what choosing it overlooks`,
+    ]);
   });
 });
 
