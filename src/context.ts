@@ -2,6 +2,7 @@ import type { Client } from 'discord.js';
 import type { Config } from './config.js';
 import type { Content } from './content/types.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 import type { Store } from './storage/store.js';
 import type { Clock } from './clock.js';
 import type { Cooldowns } from './cooldowns.js';
@@ -22,6 +23,8 @@ export interface Context {
   readonly standings: Standings;
   /** Creates and changes prompt schedules, storing them and re-arming their timers together. */
   readonly schedules: ScheduleService;
+  /** This bot's Prometheus metrics; the central interaction handler records each interaction's outcome. */
+  readonly metrics: Metrics;
   /** A child logger carrying the interaction's guild, channel, user and command. */
   readonly log: Logger;
 }

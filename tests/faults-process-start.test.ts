@@ -121,6 +121,8 @@ describe('the bot token', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/Discord rejected DISCORD_TOKEN/);
     expect(run.stderr).toMatch(/Reset Token/);
+    // Stopped at once: a rejected token is not something waiting can cure.
+    expect(run.stdout).not.toContain('not reachable');
     expect(`${run.stdout}${run.stderr}`).not.toContain(secret);
     expect(`${run.stdout}${run.stderr}`).not.toContain(secret.split('.')[2]);
   });
@@ -134,6 +136,7 @@ describe('the bot token', () => {
       expect(strict.gateway.received.some((p) => p.op === 2)).toBe(true);
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/Discord rejected DISCORD_TOKEN/);
+      expect(run.stdout).not.toContain('not reachable');
       expect(`${run.stdout}${run.stderr}`).not.toContain(strict.token);
       expect(`${run.stdout}${run.stderr}`).not.toContain(strict.token.split('.')[2]);
     } finally {
