@@ -6,11 +6,18 @@ import type { Logger } from './logger.js';
 export interface RetryPolicy {
   firstDelayMs: number;
   maxDelayMs: number;
-  /** How long one try may wait for an answer before it counts as failed. */
+  /** How long one try may wait for the API to answer before it counts as failed. */
   attemptTimeoutMs: number;
+  /**
+   * How long the gateway may take to become ready once the API answered. A
+   * gateway that cannot be reached (a firewall that lets HTTPS through but not
+   * WebSockets) makes discord.js reconnect quietly forever; this makes it a
+   * failed try that is logged like the others.
+   */
+  readyTimeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { firstDelayMs: 1000, maxDelayMs: 60_000, attemptTimeoutMs: 10_000 };
+export const DEFAULT_RETRY: RetryPolicy = { firstDelayMs: 1000, maxDelayMs: 60_000, attemptTimeoutMs: 10_000, readyTimeoutMs: 30_000 };
 
 /**
  * The wait after the nth failed try: 1 s, 2 s, 4 s … up to the cap, each
@@ -80,11 +87,28 @@ async function probe(url: string, timeoutMs: number, signal: AbortSignal | undef
   }
 }
 
-async function login(client: Client, token: string, signal: AbortSignal | undefined): Promise<void> {
-  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+/** The gateway did not become ready in time; the API had answered. */
+class GatewayNotReady extends Error {
+  constructor(readonly url: string, timeoutMs: number) {
+    super(`the gateway did not become ready within ${timeoutMs / 1000} s`);
+  }
+}
+
+async function login(client: Client, token: string, readyTimeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    client.once(Events.ClientReady, () => resolve());
+    timer = setTimeout(() => reject(new GatewayNotReady(client.ws.gateway ?? 'the gateway', readyTimeoutMs)), readyTimeoutMs);
+  });
   const loggedIn = client.login(token);
-  loggedIn.catch(() => {}); // awaited below; this only keeps a cancelled start from an unhandled rejection
-  await cancellable(Promise.all([loggedIn, ready]), signal);
+  // Awaited below; these only keep a failed or cancelled try from an unhandled rejection.
+  loggedIn.catch(() => {});
+  ready.catch(() => {});
+  try {
+    await cancellable(Promise.all([loggedIn, ready]), signal);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface ConnectOptions {
@@ -113,14 +137,19 @@ export async function connect({ apiUrl, token, log, newClient, signal, retry }: 
     if (cause === undefined) {
       const client = newClient();
       try {
-        await login(client, token, signal);
+        await login(client, token, policy.readyTimeoutMs, signal);
         return client as Client<true>;
       } catch (error) {
         await client.destroy();
         if (signal?.aborted) throw new StartCancelled();
-        cause = transientCause(error);
-        if (cause === undefined) throw error;
-        url = `${api}/v10/gateway/bot`;
+        if (error instanceof GatewayNotReady) {
+          cause = error.message;
+          url = error.url;
+        } else {
+          cause = transientCause(error);
+          if (cause === undefined) throw error;
+          url = `${api}/v10/gateway/bot`;
+        }
       }
     }
     const delayMs = retryDelay(attempt, policy);

@@ -3,6 +3,7 @@
  * Discord stand-in: health follows the gateway and the storage, metrics count
  * every interaction outcome in one place, and each bot has its own registry.
  */
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -244,8 +245,9 @@ describe('the metrics server and the bot', () => {
 
     const error = await startBot({ config, log: silentLogger() }).catch((e: unknown) => e as Error);
     expect((error as Error).message).toBe(`METRICS_PORT ${port} is already in use on 127.0.0.1: pick another port, or stop what uses it`);
-    // Refused before logging in.
+    // Refused before logging in, and the storage opened for it was closed again (SQLite removes the WAL file then).
     expect(discord.identifies).toBe(0);
     expect(discord.calls).toEqual([]);
+    expect(existsSync(join(tmp.dir, 'bot.sqlite-wal'))).toBe(false);
   });
 });

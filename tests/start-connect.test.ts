@@ -122,6 +122,42 @@ describe('starting while Discord cannot be reached', () => {
     expect(s.retries()).toHaveLength(retries.length);
   });
 
+  it('counts a gateway that cannot be reached (the API answers, WebSockets are blocked) as a failed try instead of waiting forever', async () => {
+    const closedPort = await (async () => {
+      const probe = createTcpServer();
+      const port = await listen(probe);
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+      return port;
+    })();
+    const gateway = `ws://127.0.0.1:${closedPort}`;
+    const requests: string[] = [];
+    const api = createServer((req, res) => {
+      requests.push(String(req.url));
+      res.setHeader('content-type', 'application/json');
+      const limit = { total: 1000, remaining: 999, reset_after: 1000, max_concurrency: 1 };
+      res.end(JSON.stringify(req.url?.endsWith('/gateway/bot') ? { url: gateway, shards: 1, session_start_limit: limit } : { url: gateway }));
+    });
+    const port = await listen(api);
+    cleanups.push(() => new Promise<void>((resolve) => {
+      api.closeAllConnections();
+      api.close(() => resolve());
+    }));
+    const s = setup(`http://127.0.0.1:${port}/api`);
+    const abort = new AbortController();
+    const start = startBot({ config: s.config, log: s.log, signal: abort.signal, retry: { firstDelayMs: 20, readyTimeoutMs: 400 } });
+    start.catch(() => {});
+
+    await until(() => (s.retries().length >= 2 ? true : undefined), 'two failed tries');
+    abort.abort();
+    await expect(start).rejects.toBeInstanceOf(StartCancelled);
+    for (const line of s.retries()) {
+      expect(line).toMatchObject({ url: `${gateway}/`, cause: 'the gateway did not become ready within 0.4 s' });
+    }
+    // Each try asked the API again from the start.
+    expect(requests.filter((r) => r === '/api/v10/gateway').length).toBeGreaterThanOrEqual(2);
+    expect(s.text()).not.toContain(s.config.DISCORD_TOKEN);
+  });
+
   it('stops at once when DISCORD_API_URL answers like something that is not a Discord API', async () => {
     const requests: string[] = [];
     const other = createServer((req, res) => {
