@@ -73,7 +73,7 @@ function nameOf(node: unknown): string | undefined {
   return typeof number === 'number' ? `¶${number}` : undefined;
 }
 
-/** A schema issue's path, with each array item named from the file's own JSON. */
+/** The path of a problem zod found, with each array item named from the file's own JSON. */
 function formatPath(path: readonly PropertyKey[], json: unknown): string {
   let node = json;
   let out = '';
