@@ -44,8 +44,11 @@ async function main(): Promise<number> {
   }
   const { general, quiz, prompts } = discord.channels;
   const { member: alice, member2: bob, moderator: mod } = discord;
-  const show = async (who: string, handle: InteractionHandle) => say(renderMessage(discord, await handle.reply(), `bot → ${who}`));
-  const showPost = (m: MessageRecord) => say(renderMessage(discord, m, 'bot'));
+  // Bold stays bold on a terminal; piped to a file, the transcript is plain text.
+  const color = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
+  const render = (m: MessageRecord) => renderMessage(discord, m, { now: clock.now(), color });
+  const show = async (handle: InteractionHandle) => say(render(await handle.reply()));
+  const showPost = (m: MessageRecord) => say(render(m));
   const buttons = (m: MessageRecord) =>
     (m.components as Array<{ components: Array<{ custom_id: string; label: string }> }>).flatMap((r) => r.components);
 
@@ -53,20 +56,20 @@ async function main(): Promise<number> {
   say(`Content pack: ${bot.services.content.title} (${bot.services.content.paragraphs.length} paragraphs).`);
 
   step('alice: /help');
-  await show('alice', discord.runCommand({ user: alice, channelId: general.id, name: 'help' }));
+  await show(discord.runCommand({ user: alice, channelId: general.id, name: 'help' }));
 
   step('alice: /excerpt paragraph:11');
   const excerpt = await discord.runCommand({ user: alice, channelId: general.id, name: 'excerpt', options: { paragraph: 11 } }).reply();
   showPost(excerpt);
   step('bob clicks “◀ ¶10” under it');
   const back = buttons(excerpt).find((b) => b.label.startsWith('◀'))!;
-  await show('bob', discord.clickButton({ user: bob, messageId: excerpt.id, customId: back.custom_id }));
+  await show(discord.clickButton({ user: bob, messageId: excerpt.id, customId: back.custom_id }));
 
   step('alice: /sources');
-  await show('alice', discord.runCommand({ user: alice, channelId: general.id, name: 'sources' }));
+  await show(discord.runCommand({ user: alice, channelId: general.id, name: 'sources' }));
 
   step('mod: /quiz start questions:2 seconds:20 in #quiz');
-  await show('mod', discord.runCommand({ user: mod, channelId: quiz.id, name: 'quiz', subcommand: 'start', options: { questions: 2, seconds: 20 } }));
+  await show(discord.runCommand({ user: mod, channelId: quiz.id, name: 'quiz', subcommand: 'start', options: { questions: 2, seconds: 20 } }));
   for (let q = 0; q < 2; q++) {
     const question = await discord.waitForMessage(quiz.id, (m) => m.components.length > 0 && buttons(m).every((b) => b.custom_id.includes(`:${q}:`)));
     showPost(question);
@@ -75,10 +78,10 @@ async function main(): Promise<number> {
     const aliceChoice = letters[Math.max(0, correct)]!;
     const bobChoice = letters[(Math.max(0, correct) + 1) % letters.length]!;
     say(`alice clicks ${aliceChoice.label}, bob clicks ${bobChoice.label}:`);
-    await show('alice', discord.clickButton({ user: alice, messageId: question.id, customId: aliceChoice.custom_id }));
-    await show('bob', discord.clickButton({ user: bob, messageId: question.id, customId: bobChoice.custom_id }));
+    await show(discord.clickButton({ user: alice, messageId: question.id, customId: aliceChoice.custom_id }));
+    await show(discord.clickButton({ user: bob, messageId: question.id, customId: bobChoice.custom_id }));
     say('bob clicks again:');
-    await show('bob', discord.clickButton({ user: bob, messageId: question.id, customId: aliceChoice.custom_id }));
+    await show(discord.clickButton({ user: bob, messageId: question.id, customId: aliceChoice.custom_id }));
     say('… 20 seconds later:');
     await clock.advance(20_000);
     showPost(await discord.waitFor(() => { const m = discord.message(question.id); return m && m.edits > 0 ? m : undefined; }, 5000, 'the reveal'));
@@ -86,13 +89,13 @@ async function main(): Promise<number> {
   showPost(await discord.waitForMessage(quiz.id, (m) => m.embeds.some((e) => String((e as { title?: string }).title).startsWith('Round over'))));
 
   step('alice: /quiz score');
-  await show('alice', discord.runCommand({ user: alice, channelId: quiz.id, name: 'quiz', subcommand: 'score' }));
+  await show(discord.runCommand({ user: alice, channelId: quiz.id, name: 'quiz', subcommand: 'score' }));
   step('bob: /quiz leaderboard');
-  await show('bob', discord.runCommand({ user: bob, channelId: quiz.id, name: 'quiz', subcommand: 'leaderboard' }));
+  await show(discord.runCommand({ user: bob, channelId: quiz.id, name: 'quiz', subcommand: 'leaderboard' }));
 
   const at = new Date(clock.now() + 5_000).toISOString().slice(0, 19) + 'Z';
   step(`mod: /prompt schedule channel:#prompts when:${at}`);
-  await show('mod', discord.runCommand({ user: mod, channelId: general.id, name: 'prompt', subcommand: 'schedule', options: { channel: { id: prompts.id }, when: at } }));
+  await show(discord.runCommand({ user: mod, channelId: general.id, name: 'prompt', subcommand: 'schedule', options: { channel: { id: prompts.id }, when: at } }));
   say('… 5 seconds later, in #prompts:');
   await clock.advance(6_000);
   showPost(await discord.waitForMessage(prompts.id, (m) => Boolean(m.thread_id)));

@@ -1,13 +1,17 @@
 import { Events, type Client } from 'discord.js';
 import { createClient } from './client.js';
 import type { Config } from './config.js';
+import { connect, type RetryPolicy } from './connect.js';
 import { loadContent } from './content/loader.js';
 import type { Context } from './context.js';
 import { Cooldowns } from './cooldowns.js';
 import { events } from './events/index.js';
-import { registerEvents } from './events/lib/register.js';
+import { registerEvents, type WiredEvents } from './events/lib/register.js';
 import { GuildRetention } from './guilds/retention.js';
+import { checkHealth, readGateway } from './health.js';
 import type { Logger } from './logger.js';
+import { Metrics } from './metrics.js';
+import { startMonitorServer, type MonitorServer } from './monitor-server.js';
 import { systemClock, type Clock } from './clock.js';
 import { schedulePoster } from './prompts/post.js';
 import { QuizRunner } from './quiz/runner.js';
@@ -15,6 +19,8 @@ import { Standings } from './quiz/standings.js';
 import { warmStandings } from './quiz/tallies.js';
 import { ScheduleService } from './schedule/service.js';
 import { openStore } from './storage/open.js';
+import type { Store } from './storage/store.js';
+import { timeStore } from './storage/timed.js';
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -22,25 +28,29 @@ export interface StartOptions {
   config: Config;
   log: Logger;
   clock?: Clock;
+  /** Aborting it stops a start still waiting for Discord (StartCancelled is thrown). */
+  signal?: AbortSignal;
+  /** The wait between tries while Discord cannot be reached (default 1 s doubling to 60 s). */
+  retry?: Partial<RetryPolicy>;
 }
 
 export interface RunningBot {
   readonly client: Client<true>;
   readonly services: Context;
+  /** The /healthz and /metrics server, when METRICS_PORT is set. */
+  readonly monitor: MonitorServer | undefined;
   /** Closes the gateway, then the storage once pending writes are flushed. */
   stop(): Promise<void>;
 }
 
-/**
- * Starts the bot: content → storage → services → events → login → the ready
- * event's work (command sync, servers left while down, schedules, retention
- * sweep). `npm start` calls this.
- */
-export async function startBot({ config, log, clock = systemClock }: StartOptions): Promise<RunningBot> {
-  const started = performance.now();
-  const content = await loadContent(config.CONTENT_DIR, log);
-  const store = await openStore(config.STORAGE_URL, log);
-  const client = createClient(config.DISCORD_API_URL);
+interface Wiring {
+  services: Context;
+  wired: WiredEvents;
+}
+
+/** The services around one client, with the event list wired to it before it logs in. */
+function wire(client: Client, shared: { config: Config; content: Context['content']; store: Store; clock: Clock; metrics: Metrics; log: Logger }): Wiring {
+  const { config, content, store, clock, metrics, log } = shared;
   // The services hold the client before it is logged in; nothing uses it as ready before the
   // ready event, because discord.js holds back every other dispatch until then.
   const readyClient = client as Client<true>;
@@ -53,6 +63,7 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
     graceMs: config.PROMPT_GRACE_MINUTES * 60_000,
     post: schedulePoster(readyClient, content, store),
     defaultTimeZone: config.DEFAULT_TIMEZONE,
+    onResult: (_, result) => metrics.scheduledPost(result.status),
   });
   const retention = new GuildRetention({
     store,
@@ -63,26 +74,66 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
     quiz,
     retentionMs: config.DATA_RETENTION_DAYS * DAY_MS,
   });
-  const services: Context = { config, content, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, standings, schedules, retention, log };
-  const wired = registerEvents(client, events, services);
+  const services: Context = { config, content, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, standings, schedules, retention, metrics, log };
+  return { services, wired: registerEvents(client, events, services) };
+}
+
+/**
+ * Starts the bot: content → storage → monitor server → Discord (tried again
+ * until reachable, the events wired to each client before it logs in) → the
+ * ready event's work (command sync, servers left while down, schedules,
+ * retention sweep). `npm start` calls this with a Config that already passed
+ * validation, so nothing here runs on a refused configuration.
+ */
+export async function startBot({ config, log, clock = systemClock, signal, retry }: StartOptions): Promise<RunningBot> {
+  const started = performance.now();
+  const content = await loadContent(config.CONTENT_DIR, log);
+  const metrics = new Metrics({ processMetrics: config.METRICS_PORT !== undefined });
+  const store = timeStore(await openStore(config.STORAGE_URL, log), metrics.storageOp);
+  let connected: Client | undefined;
+  let current: Wiring | undefined;
+  metrics.watchGateway(() => readGateway(connected));
+  let monitor: MonitorServer | undefined;
 
   const shutDown = async () => {
-    wired.remove();
-    retention.stop();
-    quiz.close();
-    await schedules.stop();
-    await retention.idle();
-    await client.destroy();
+    if (current) {
+      const { services, wired } = current;
+      wired.remove();
+      services.retention.stop();
+      services.quiz.close();
+      await services.schedules.stop();
+      await services.retention.idle();
+    }
+    await monitor?.close();
+    await connected?.destroy();
     await store.close();
   };
   try {
-    await client.login(config.DISCORD_TOKEN);
-    await wired.ran(Events.ClientReady);
+    if (config.METRICS_PORT !== undefined) {
+      monitor = await startMonitorServer({ host: config.METRICS_HOST, port: config.METRICS_PORT, metrics, health: () => checkHealth(connected, store), log });
+    }
+    connected = await connect({
+      apiUrl: config.DISCORD_API_URL,
+      token: config.DISCORD_TOKEN,
+      log,
+      signal,
+      retry,
+      // Each try gets a fresh client; the previous try's listeners go with it.
+      newClient: () => {
+        current?.wired.remove();
+        const client = createClient(config.DISCORD_API_URL);
+        current = wire(client, { config, content, store, clock, metrics, log });
+        return client;
+      },
+    });
+    await current!.wired.ran(Events.ClientReady);
   } catch (error) {
     await shutDown();
     throw error;
   }
-  log.info({ user: readyClient.user.tag, guilds: client.guilds.cache.size, ms: Math.round(performance.now() - started) }, 'ready');
+  const client = connected as Client<true>;
+  const { services } = current!;
+  log.info({ user: client.user.tag, guilds: client.guilds.cache.size, ms: Math.round(performance.now() - started) }, 'ready');
   let stopped = false;
   const warming = warmStandings(services, [...client.guilds.cache.keys()], () => stopped).then(
     (guilds) => log.debug({ guilds }, 'standings warmed'),
@@ -91,8 +142,9 @@ export async function startBot({ config, log, clock = systemClock }: StartOption
 
   let stopping: Promise<void> | undefined;
   return {
-    client: readyClient,
+    client,
     services,
+    monitor,
     stop() {
       stopping ??= (async () => {
         stopped = true;

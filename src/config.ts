@@ -1,13 +1,55 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_CONTENT_DIR } from './content/paths.js';
 import { plural } from './render/text.js';
 import { canonicalTimeZone } from './schedule/zoned.js';
 import { isSupportedStorageUrl, SUPPORTED_STORAGE_URLS } from './storage/open.js';
+import { tokenProblem, WHERE_TO_GET_A_TOKEN } from './token.js';
 
-const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits)');
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * The value as a problem message may show it: "(got -3)". A long value is
+ * described by its length only, so a token pasted into the wrong variable is
+ * never printed (tokens are about 70 characters).
+ */
+export function got(value: string): string {
+  if (value.length > 32) return `(got a value of ${value.length} characters)`;
+  return /\s|^$/.test(value) ? `(got ${JSON.stringify(value)})` : `(got ${value})`;
+}
+
+/** A string variable parsed by `parse`, which returns the value or the problem in words. */
+function parsed<T>(parse: (raw: string) => { value: T } | { problem: string }) {
+  return z.string().transform((raw, ctx) => {
+    const result = parse(raw);
+    if ('value' in result) return result.value;
+    ctx.addIssue({ code: 'custom', message: result.problem });
+    return z.NEVER;
+  });
+}
+
+/** A decimal number as people write it: digits, an optional sign and fraction; not 0x10, 1e3 or 5s. */
+const asNumber = (raw: string): number | undefined => (/^[+-]?\d+(\.\d+)?$/.test(raw) ? Number(raw) : undefined);
+
+function count(rule: { unit: string; whole: boolean; max: number; maxInWords: string }) {
+  const kind = rule.whole ? `a whole number of ${rule.unit}` : `a number of ${rule.unit}`;
+  return parsed((raw) => {
+    const n = asNumber(raw);
+    if (n === undefined || n < 0 || (rule.whole && !Number.isInteger(n))) return { problem: `must be ${kind}, 0 or more ${got(raw)}` };
+    if (n > rule.max) return { problem: `must be at most ${rule.max} ${rule.unit} (${rule.maxInWords}) ${got(raw)}` };
+    return { value: n };
+  });
+}
+
+const snowflake = z
+  .string()
+  .regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits; with Developer Mode on in Discord, right-click the application or server and Copy ID)');
 
 const schema = z.object({
-  DISCORD_TOKEN: z.string({ error: 'is not set: copy the bot token from the Discord developer portal (your application → Bot → Reset Token) into .env' }).min(1),
+  DISCORD_TOKEN: z.string({ error: `is not set: ${WHERE_TO_GET_A_TOKEN}` }).superRefine((token, ctx) => {
+    const problem = tokenProblem(token);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   DISCORD_APPLICATION_ID: snowflake.optional(),
   DISCORD_GUILD_ID: snowflake.optional(),
   DISCORD_API_URL: z.url({ error: 'must be a URL such as http://127.0.0.1:8080/api' }).optional(),
@@ -16,15 +58,29 @@ const schema = z.object({
     .refine(isSupportedStorageUrl, `must look like ${SUPPORTED_STORAGE_URLS}`)
     .default('sqlite://data/bot.sqlite'),
   CONTENT_DIR: z.string().min(1).default(DEFAULT_CONTENT_DIR),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
-  DEFAULT_TIMEZONE: z
-    .string()
-    .refine((name) => canonicalTimeZone(name) !== null, 'is not a known IANA time zone (for example Europe/Berlin or America/New_York)')
-    .transform((name) => canonicalTimeZone(name)!)
-    .default('UTC'),
-  EXCERPT_COOLDOWN_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).int('must be a whole number of seconds').min(0).max(3600).default(5),
-  PROMPT_GRACE_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).min(0).max(24 * 60).default(10),
-  DATA_RETENTION_DAYS: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(0, 'must be 0 or more days').max(3650, 'must be at most 3650 days').default(30),
+  LOG_LEVEL: parsed((raw) => {
+    const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());
+    return level ? { value: level } : { problem: `must be one of ${LOG_LEVELS.slice(0, -1).join(', ')} or ${LOG_LEVELS.at(-1)} ${got(raw)}` };
+  }).default('info'),
+  DEFAULT_TIMEZONE: parsed((raw) => {
+    const zone = canonicalTimeZone(raw);
+    return zone ? { value: zone } : { problem: `is not a known IANA time zone, such as Europe/Berlin or America/New_York ${got(raw)}` };
+  }).default('UTC'),
+  EXCERPT_COOLDOWN_SECONDS: count({ unit: 'seconds', whole: true, max: 3600, maxInWords: 'one hour' }).default(5),
+  PROMPT_GRACE_MINUTES: count({ unit: 'minutes', whole: false, max: 24 * 60, maxInWords: 'one day' }).default(10),
+  DATA_RETENTION_DAYS: count({ unit: 'days', whole: true, max: 3650, maxInWords: 'ten years' }).default(30),
+  METRICS_PORT: parsed((raw) => {
+    const port = asNumber(raw);
+    if (port === undefined || !Number.isInteger(port) || port < 0 || port > 65_535) {
+      return { problem: `must be a port number from 1 to 65535, or 0 for any free port ${got(raw)}` };
+    }
+    return { value: port };
+  }).optional(),
+  METRICS_HOST: parsed((raw) =>
+    isIP(raw) || /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(raw)
+      ? { value: raw }
+      : { problem: `must be an address or host name to listen on, such as 127.0.0.1 (this machine only) or 0.0.0.0 (every network) ${got(raw)}` },
+  ).default('127.0.0.1'),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -38,7 +94,9 @@ export class ConfigError extends Error {
 
 /**
  * Validates the environment once and reports every problem together.
- * Values are never echoed back, so the token cannot leak through an error.
+ * The token and the ids are never echoed back, so a token cannot leak through
+ * an error, even when pasted into the wrong variable; other values are shown
+ * only when short (see `got`).
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const input: Record<string, string> = {};

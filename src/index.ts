@@ -1,9 +1,11 @@
-import { startBot } from './bot.js';
+import { startBot, type RunningBot } from './bot.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { StartCancelled } from './connect.js';
 import { createLogger } from './logger.js';
 
 /** `npm start`: read the environment, start the bot, stop cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
+  // The configuration is checked before anything else runs: a refused one opens no storage and calls no network.
   let config;
   try {
     loadDotEnv();
@@ -16,26 +18,38 @@ async function main(): Promise<void> {
   const log = createLogger({ level: config.LOG_LEVEL });
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 
-  let bot;
-  try {
-    bot = await startBot({ config, log });
-  } catch (error) {
-    log.fatal({ err: error }, 'could not start');
-    process.stderr.write(`Could not start: ${describeStartError(error)}\n`);
-    process.exit(1);
-  }
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    bot.stop().then(
+  // Signals are handled from the start: a bot still waiting for Discord stops as cleanly as a running one.
+  const starting = new AbortController();
+  let bot: RunningBot | undefined;
+  const stop = (running: RunningBot) =>
+    running.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         log.error({ err: error }, 'unclean shutdown');
         process.exit(1);
       },
     );
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    if (bot) void stop(bot);
+    else starting.abort();
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+
+  try {
+    bot = await startBot({ config, log, signal: starting.signal });
+  } catch (error) {
+    if (error instanceof StartCancelled) {
+      log.info('stopped before connecting');
+      process.exit(0);
+    }
+    log.fatal({ err: error }, 'could not start');
+    process.stderr.write(`Could not start: ${describeStartError(error)}\n`);
+    process.exit(1);
+  }
+  // A signal that came after the connection was made but before the start finished.
+  if (starting.signal.aborted) void stop(bot);
 }
 
 function describeStartError(error: unknown): string {

@@ -1,9 +1,10 @@
-import { MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
+import { ApplicationCommandOptionType, MessageFlags, type Interaction, type RepliableInteraction } from 'discord.js';
 import type { Command } from './commands/lib/types.js';
 import type { ComponentHandler } from './components/lib/types.js';
 import type { Context } from './context.js';
 import { UserError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { InteractionOutcome } from './metrics.js';
 
 export const APOLOGY = 'Sorry, something went wrong on our side. It has been logged; please try again in a moment.';
 export const MALFORMED = 'That command arrived without an option it needs, or with one of the wrong kind (your Discord app may show an older version of it). Pick it again from the command list.';
@@ -41,14 +42,42 @@ function describe(interaction: Interaction): string {
 }
 
 /**
- * The one place that routes interactions, answers failures and logs them.
- * Handlers throw UserError for what the user can fix; anything else is a bug.
+ * The metric label of an interaction: "/quiz start", "/excerpt (autocomplete)",
+ * "component quiz". Only names from the registry are used, so a forged
+ * payload cannot add label values (each one is a new series in Prometheus).
+ */
+function metricLabel(interaction: Interaction, commands: ReadonlyMap<string, Command>, components: ReadonlyMap<string, ComponentHandler>): string {
+  if (interaction.isChatInputCommand() || interaction.isAutocomplete()) {
+    const command = commands.get(interaction.commandName);
+    if (!command) return 'unknown';
+    const sub = interaction.options.getSubcommand(false);
+    const known = sub && command.data.options?.some((o) => o.type === ApplicationCommandOptionType.Subcommand && o.name === sub);
+    return `/${command.data.name}${known ? ` ${sub}` : ''}${interaction.isAutocomplete() ? ' (autocomplete)' : ''}`;
+  }
+  if (interaction.isMessageComponent()) {
+    const prefix = interaction.customId.split(':')[0] ?? '';
+    return components.has(prefix) ? `component ${prefix}` : 'unknown';
+  }
+  return 'unknown';
+}
+
+function outcomeOf(error: unknown): InteractionOutcome {
+  if (error instanceof UserError) return 'refused';
+  return isMalformedOptions(error) ? 'malformed' : 'error';
+}
+
+/**
+ * The one place that routes interactions, answers failures, logs them and
+ * counts them. Handlers throw UserError for what the user can fix; anything
+ * else is a bug.
  */
 export function createInteractionHandler(registry: Registry) {
   const commands = new Map(registry.commands.map((c) => [c.data.name, c]));
   const components = new Map(registry.components.map((c) => [c.prefix, c]));
 
   return async function handleInteraction(interaction: Interaction, services: Services): Promise<void> {
+    const started = performance.now();
+    let outcome: InteractionOutcome = 'ok';
     // The child logger is made only when something logs: pino serialises its bindings at creation,
     // and most interactions log nothing at the default level.
     let log: Logger | undefined;
@@ -84,15 +113,18 @@ export function createInteractionHandler(registry: Registry) {
         await handler.handle(interaction, ctx);
       }
     } catch (error) {
-      await answerFailure(interaction, error, childLog());
+      outcome = outcomeOf(error);
+      await answerFailure(interaction, error, outcome, childLog());
+    } finally {
+      services.metrics.interaction(metricLabel(interaction, commands, components), outcome, (performance.now() - started) / 1000);
     }
   };
 }
 
-async function answerFailure(interaction: Interaction, error: unknown, log: Logger): Promise<void> {
-  const expected = error instanceof UserError;
-  const malformed = !expected && isMalformedOptions(error);
-  if (expected) log.info({ reason: error.message }, 'refused');
+async function answerFailure(interaction: Interaction, error: unknown, outcome: InteractionOutcome, log: Logger): Promise<void> {
+  const expected = outcome === 'refused';
+  const malformed = outcome === 'malformed';
+  if (expected) log.info({ reason: (error as Error).message }, 'refused');
   else if (malformed) log.warn({ reason: (error as Error).message }, 'refused malformed options');
   else log.error({ err: error }, 'interaction failed');
   if (interaction.isAutocomplete()) {
@@ -100,7 +132,7 @@ async function answerFailure(interaction: Interaction, error: unknown, log: Logg
     return;
   }
   if (!interaction.isRepliable()) return;
-  const content = expected ? error.message : malformed ? MALFORMED : APOLOGY;
+  const content = expected ? (error as UserError).message : malformed ? MALFORMED : APOLOGY;
   try {
     await reply(interaction, content);
   } catch (replyError) {

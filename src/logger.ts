@@ -39,7 +39,7 @@ export function createLogger({ level, pretty = Boolean(process.stdout.isTTY), de
   if (destination) return pino(options, destination as pino.DestinationStream);
   if (pretty) {
     try {
-      return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } });
+      return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', singleLine: true } } });
     } catch {
       // pino-pretty is a development dependency; production installs log JSON.
     }

@@ -30,9 +30,10 @@ describe('configuration', () => {
   it('takes DATA_RETENTION_DAYS as a whole number of days from 0, and says so otherwise', () => {
     expect(loadConfig({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_DAYS: '0' }).DATA_RETENTION_DAYS).toBe(0);
     expect(loadConfig({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_DAYS: '90' }).DATA_RETENTION_DAYS).toBe(90);
-    expect(problemsOf({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_DAYS: '1.5' })).toEqual(['DATA_RETENTION_DAYS must be a whole number of days']);
-    expect(problemsOf({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_DAYS: '-1' })).toEqual(['DATA_RETENTION_DAYS must be 0 or more days']);
-    expect(problemsOf({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_DAYS: 'forever' })).toEqual(['DATA_RETENTION_DAYS must be a number of days']);
+    expect(problemsOf({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_DAYS: '1.5' })).toEqual(['DATA_RETENTION_DAYS must be a whole number of days, 0 or more (got 1.5)']);
+    expect(problemsOf({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_DAYS: '-1' })).toEqual(['DATA_RETENTION_DAYS must be a whole number of days, 0 or more (got -1)']);
+    expect(problemsOf({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_DAYS: 'forever' })).toEqual(['DATA_RETENTION_DAYS must be a whole number of days, 0 or more (got forever)']);
+    expect(problemsOf({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_DAYS: '5000' })).toEqual(['DATA_RETENTION_DAYS must be at most 3650 days (ten years) (got 5000)']);
   });
 
   it('reports every problem at once, in plain words', () => {
@@ -50,6 +51,74 @@ describe('configuration', () => {
     expect(problems.join('\n')).toMatch(/LOG_LEVEL must be one of/);
     expect(problems.join('\n')).toMatch(/STORAGE_URL must look like sqlite:\/\//);
     expect(problems.join('\n')).toMatch(/DISCORD_API_URL must be a URL/);
+  });
+
+  it.each([
+    ['EXCERPT_COOLDOWN_SECONDS', '-3', 'EXCERPT_COOLDOWN_SECONDS must be a whole number of seconds, 0 or more (got -3)'],
+    ['EXCERPT_COOLDOWN_SECONDS', '2.5', 'EXCERPT_COOLDOWN_SECONDS must be a whole number of seconds, 0 or more (got 2.5)'],
+    ['EXCERPT_COOLDOWN_SECONDS', '5s', 'EXCERPT_COOLDOWN_SECONDS must be a whole number of seconds, 0 or more (got 5s)'],
+    // Number() would read these as 16 and 1000; a person who typed them meant something else.
+    ['EXCERPT_COOLDOWN_SECONDS', '0x10', 'EXCERPT_COOLDOWN_SECONDS must be a whole number of seconds, 0 or more (got 0x10)'],
+    ['EXCERPT_COOLDOWN_SECONDS', '1e3', 'EXCERPT_COOLDOWN_SECONDS must be a whole number of seconds, 0 or more (got 1e3)'],
+    ['EXCERPT_COOLDOWN_SECONDS', '5000', 'EXCERPT_COOLDOWN_SECONDS must be at most 3600 seconds (one hour) (got 5000)'],
+    ['PROMPT_GRACE_MINUTES', '-1', 'PROMPT_GRACE_MINUTES must be a number of minutes, 0 or more (got -1)'],
+    ['PROMPT_GRACE_MINUTES', 'ten', 'PROMPT_GRACE_MINUTES must be a number of minutes, 0 or more (got ten)'],
+    ['PROMPT_GRACE_MINUTES', '2000', 'PROMPT_GRACE_MINUTES must be at most 1440 minutes (one day) (got 2000)'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace or silent (got loud)'],
+    ['DEFAULT_TIMEZONE', 'Mars/Olympus_Mons', 'DEFAULT_TIMEZONE is not a known IANA time zone, such as Europe/Berlin or America/New_York (got Mars/Olympus_Mons)'],
+    ['METRICS_PORT', '70000', 'METRICS_PORT must be a port number from 1 to 65535, or 0 for any free port (got 70000)'],
+    ['METRICS_PORT', '-1', 'METRICS_PORT must be a port number from 1 to 65535, or 0 for any free port (got -1)'],
+    ['METRICS_PORT', 'http', 'METRICS_PORT must be a port number from 1 to 65535, or 0 for any free port (got http)'],
+    ['METRICS_HOST', 'local host', 'METRICS_HOST must be an address or host name to listen on, such as 127.0.0.1 (this machine only) or 0.0.0.0 (every network) (got "local host")'],
+  ])('%s=%s is refused with what is wrong and the value', (name, value, message) => {
+    expect(problemsOf({ DISCORD_TOKEN: TOKEN, [name]: value })).toEqual([message]);
+  });
+
+  it('accepts the values each rule allows at its edges', () => {
+    const config = loadConfig({ DISCORD_TOKEN: TOKEN, EXCERPT_COOLDOWN_SECONDS: '3600', PROMPT_GRACE_MINUTES: '0.5', LOG_LEVEL: 'DEBUG', METRICS_PORT: '65535', METRICS_HOST: '::1' });
+    expect(config).toMatchObject({ EXCERPT_COOLDOWN_SECONDS: 3600, PROMPT_GRACE_MINUTES: 0.5, LOG_LEVEL: 'debug', METRICS_PORT: 65535, METRICS_HOST: '::1' });
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, EXCERPT_COOLDOWN_SECONDS: '0', METRICS_HOST: '0.0.0.0' })).toMatchObject({ EXCERPT_COOLDOWN_SECONDS: 0, METRICS_HOST: '0.0.0.0' });
+  });
+
+  it('leaves the metrics server off unless METRICS_PORT is set, and binds it to this machine by default', () => {
+    const config = loadConfig({ DISCORD_TOKEN: TOKEN });
+    expect(config.METRICS_PORT).toBeUndefined();
+    expect(config.METRICS_HOST).toBe('127.0.0.1');
+  });
+
+  it('shows a long value by its length only, so a token pasted into the wrong variable is not printed', () => {
+    const problems = problemsOf({ DISCORD_TOKEN: TOKEN, EXCERPT_COOLDOWN_SECONDS: TOKEN, DEFAULT_TIMEZONE: TOKEN, LOG_LEVEL: TOKEN });
+    expect(problems).toHaveLength(3);
+    for (const problem of problems) expect(problem).toMatch(new RegExp(`\\(got a value of ${TOKEN.length} characters\\)$`));
+    const all = problems.join('\n');
+    expect(all).not.toContain(TOKEN);
+    expect(all).not.toContain(TOKEN.split('.')[0]);
+  });
+
+  describe('a DISCORD_TOKEN that cannot be a bot token', () => {
+    const portal = 'copy the bot token from the Discord developer portal (your application → Bot → Reset Token) into .env';
+    it.each([
+      ['the token with "Bot " in front', `Bot ${TOKEN}`, 'DISCORD_TOKEN starts with "Bot ": set the token alone, without "Bot " in front'],
+      ['two lines pasted', `${TOKEN}\n${TOKEN}`, 'DISCORD_TOKEN contains spaces or line breaks: paste the token alone, on one line'],
+      ['the application id', '123456789012345678', `DISCORD_TOKEN looks like an application or user id, not a token: ${portal}`],
+      ['the public key', 'a'.repeat(64), `DISCORD_TOKEN looks like the application's public key, not the bot token: ${portal}`],
+      ['the client secret', 'Xy'.repeat(16), `DISCORD_TOKEN looks like the OAuth2 client secret, not the bot token: ${portal}`],
+      ['two parts of a token', TOKEN.split('.').slice(0, 2).join('.'), `DISCORD_TOKEN is not a Discord bot token (a token is three parts of letters, digits, "-" and "_" joined by dots; this value has 2 parts): ${portal}`],
+      ['a word', 'changeme', `DISCORD_TOKEN is not a Discord bot token (a token is three parts of letters, digits, "-" and "_" joined by dots; this value has no dots): ${portal}`],
+      ['a token with a stray character', `${TOKEN.slice(0, 30)}+${TOKEN.slice(31)}`, `DISCORD_TOKEN is not a Discord bot token (a token is three parts of letters, digits, "-" and "_" joined by dots; this value has characters a token never contains): ${portal}`],
+      ['a token cut at the front', TOKEN.slice(3), `DISCORD_TOKEN is not a Discord bot token (its first part should encode the bot's id, and does not; was it cut short or mistyped?): ${portal}`],
+    ])('%s is refused, saying what is wrong and where to get a token, without echoing it', (_, value, message) => {
+      const problems = problemsOf({ DISCORD_TOKEN: value });
+      expect(problems).toEqual([message]);
+      for (const part of value.split(/[.\s]/).filter((p) => p.length > 3)) expect(problems[0]).not.toContain(part);
+    });
+
+    it('accepts a token whose first part encodes a numeric id', () => {
+      expect(loadConfig({ DISCORD_TOKEN: TOKEN }).DISCORD_TOKEN).toBe(TOKEN);
+      // A 17-digit id, as on the oldest bots.
+      const old = `${Buffer.from('12345678901234567').toString('base64url')}.Gh-_Kl.${'a'.repeat(38)}`;
+      expect(loadConfig({ DISCORD_TOKEN: old }).DISCORD_TOKEN).toBe(old);
+    });
   });
 
   it('checks DEFAULT_TIMEZONE as schedules do, keeping its canonical spelling', () => {

@@ -51,23 +51,53 @@ describe('a broken content pack is rejected with a specific message', () => {
     expect(await problemsIn(dir)).toEqual([expect.stringMatching(/^article\.json: cannot read: ENOENT/)]);
   });
 
-  it('reports an article.json that is not JSON', async () => {
+  it('reports an article.json cut short, at the line and column where it ends', async () => {
     const dir = await brokenPack(() => {});
-    await writeFile(join(dir, 'article.json'), '{ "title": ');
-    expect(await problemsIn(dir)).toEqual([expect.stringMatching(/^article\.json: not valid JSON: /)]);
+    await writeFile(join(dir, 'article.json'), '{\n  "title": ');
+    expect(await problemsIn(dir)).toEqual(['article.json: not valid JSON at line 2, column 12: Unexpected end of JSON input']);
+  });
+
+  it('reports a missing comma at its line and column, from the offset the parser gives', async () => {
+    const dir = await brokenPack(() => {});
+    const text = await readFile(join(dir, 'questions.json'), 'utf8');
+    // Drop the comma after the first question's id; the parser stops at the next property, one line down.
+    const lines = text.split('\n');
+    const at = lines.indexOf('      "id": "chain-01",');
+    lines[at] = lines[at]!.slice(0, -1);
+    await writeFile(join(dir, 'questions.json'), lines.join('\n'));
+    expect(lines[at + 1]).toMatch(/^ {6}"category"/);
+    expect(await problemsIn(dir)).toEqual([`questions.json: not valid JSON at line ${at + 2}, column 7: Expected ',' or '}' after property value`]);
+  });
+
+  it('reports a trailing comma at its line and column, though Node 20 quotes the text instead of an offset', async () => {
+    const dir = await brokenPack(() => {});
+    const text = await readFile(join(dir, 'prompts.json'), 'utf8');
+    const lines = text.split('\n');
+    // A comma after the last citation of the first prompt, before the `]` that closes its list.
+    const close = lines.findIndex((l) => l.trim() === ']');
+    lines[close - 1] += ',';
+    await writeFile(join(dir, 'prompts.json'), lines.join('\n'));
+    expect(await problemsIn(dir)).toEqual([`prompts.json: not valid JSON at line ${close + 1}, column ${lines[close]!.indexOf(']') + 1}: Unexpected token ']'`]);
+  });
+
+  it('reads a file saved with a byte-order mark, as some Windows editors save UTF-8', async () => {
+    const dir = await brokenPack(() => {});
+    const text = await readFile(join(dir, 'article.json'), 'utf8');
+    await writeFile(join(dir, 'article.json'), `\uFEFF${text}`);
+    expect(await problemsIn(dir)).toEqual([]);
   });
 
   it('reports a shape error at its path', async () => {
     await expectOnly(
       (f) => Object.assign(question(f, 3), { difficulty: 4 }),
-      /^questions\.json: questions\[3\]\.difficulty: /,
+      /^questions\.json: questions\[3\] \(chain-04\)\.difficulty: /,
     );
   });
 
   it('reports an unknown category', async () => {
     await expectOnly(
       (f) => Object.assign(question(f, 0), { category: 'vibes' }),
-      /^questions\.json: questions\[0\]\.category: Invalid option: expected one of "source-chain"/,
+      /^questions\.json: questions\[0\] \(chain-01\)\.category: Invalid option: expected one of "source-chain"/,
     );
   });
 
@@ -77,13 +107,13 @@ describe('a broken content pack is rejected with a specific message', () => {
       question(f, 0).quotes = [f.article.sections[0]!.paragraphs[2]!.text]; // ¶3's text, but the question cites only ¶2
       question(f, 1).cites = [2, 3];
       question(f, 1).quotes = ['Breitbart said so.']; // in neither ¶2 nor ¶3
-    }, 'questions.json: questions[0].quotes[0]: not found in ¶2', 'questions.json: questions[1].quotes[0]: not found in ¶2 or ¶3');
+    }, 'questions.json: questions[0] (chain-01).quotes[0]: not found in ¶2', 'questions.json: questions[1] (chain-02).quotes[0]: not found in ¶2 or ¶3');
   });
 
   it('reports a claim quote that is not in its paragraph', async () => {
     await expectOnly(
       (f) => (f.attribution.paragraphs[0]!.claims[0]!.quote = 'offered to manage'),
-      'attribution.json: paragraphs[0].claims[0].quote: not found in ¶1',
+      'attribution.json: paragraphs[0] (¶1).claims[0] (p1-offer).quote: not found in ¶1',
     );
   });
 
@@ -93,15 +123,15 @@ describe('a broken content pack is rejected with a specific message', () => {
         question(f, 0).cites = [2, 16];
         f.prompts.prompts[0]!.cites = [99];
       },
-      'questions.json: questions[0].cites[1]: no ¶16 in the article (it has ¶1–15)',
-      'prompts.json: prompts[0].cites[0]: no ¶99 in the article (it has ¶1–15)',
+      'questions.json: questions[0] (chain-01).cites[1]: no ¶16 in the article (it has ¶1–15)',
+      'prompts.json: prompts[0] (discuss-01).cites[0]: no ¶99 in the article (it has ¶1–15)',
     );
   });
 
   it('reports paragraph numbers that skip or go out of reading order', async () => {
     await expectOnly(
       (f) => (f.article.sections[3]!.paragraphs[2]!.n = 16),
-      'article.json: sections[3].paragraphs[2].n: expected ¶15 here, found ¶16 (paragraphs are numbered 1..N in reading order)',
+      'article.json: sections[3].paragraphs[2] (¶16).n: expected ¶15 here, found ¶16 (paragraphs are numbered 1..N in reading order)',
     );
   });
 
@@ -110,7 +140,7 @@ describe('a broken content pack is rejected with a specific message', () => {
     const dir = await brokenPack((f) => {
       const heading = f.article.sections[2]!.heading!;
       f.article.sections[2]!.heading = null;
-      asking = f.questions.questions.flatMap((q, i) => (q.headings ?? []).map((h, j) => (h === heading ? `questions.json: questions[${i}].headings[${j}]: no subheading “${heading}” in the article` : '')).filter(Boolean));
+      asking = f.questions.questions.flatMap((q, i) => (q.headings ?? []).map((h, j) => (h === heading ? `questions.json: questions[${i}] (${q.id}).headings[${j}]: no subheading “${heading}” in the article` : '')).filter(Boolean));
     });
     expect(asking.length).toBeGreaterThan(0);
     const problems = await problemsIn(dir);
@@ -121,7 +151,7 @@ describe('a broken content pack is rejected with a specific message', () => {
   it('reports a paragraph given two attribution entries', async () => {
     await expectOnly(
       (f) => f.attribution.paragraphs.push({ paragraph: 5, claims: [], loadedTerms: [] }),
-      'attribution.json: paragraphs[15].paragraph: ¶5 appears more than once',
+      'attribution.json: paragraphs[15] (¶5).paragraph: ¶5 appears more than once',
     );
   });
 
@@ -135,7 +165,7 @@ describe('a broken content pack is rejected with a specific message', () => {
   it('reports an attribution entry for an unknown paragraph', async () => {
     await expectOnly(
       (f) => f.attribution.paragraphs.push({ paragraph: 16, claims: [], loadedTerms: [] }),
-      'attribution.json: paragraphs[15].paragraph: no ¶16 in the article (it has ¶1–15)',
+      'attribution.json: paragraphs[15] (¶16).paragraph: no ¶16 in the article (it has ¶1–15)',
     );
   });
 
@@ -146,9 +176,9 @@ describe('a broken content pack is rejected with a specific message', () => {
         f.prompts.prompts[2]!.id = 'discuss-01';
         f.attribution.paragraphs[1]!.claims[0]!.id = 'p1-offer';
       },
-      'attribution.json: paragraphs[1].claims[0].id: duplicate id "p1-offer" (first at paragraphs[0].claims[0])',
-      'questions.json: questions[1].id: duplicate id "chain-01" (first at questions[0])',
-      'prompts.json: prompts[2].id: duplicate id "discuss-01" (first at prompts[0])',
+      'attribution.json: paragraphs[1] (¶2).claims[0] (p1-offer).id: duplicate id "p1-offer" (first at paragraphs[0] (¶1).claims[0])',
+      'questions.json: questions[1] (chain-01).id: duplicate id "chain-01" (first at questions[0])',
+      'prompts.json: prompts[2] (discuss-01).id: duplicate id "discuss-01" (first at prompts[0])',
     );
   });
 
@@ -158,15 +188,15 @@ describe('a broken content pack is rejected with a specific message', () => {
         for (const o of question(f, 0).options) Object.assign(o, { correct: false, why: o.why ?? 'Feedback.' });
         for (const o of question(f, 1).options) o.correct = true;
       },
-      'questions.json: questions[0].options: 0 options are marked correct; exactly one must be',
-      'questions.json: questions[1].options: 4 options are marked correct; exactly one must be',
+      'questions.json: questions[0] (chain-01).options: 0 options are marked correct; exactly one must be',
+      'questions.json: questions[1] (chain-02).options: 4 options are marked correct; exactly one must be',
     );
   });
 
   it('reports two options with the same text, ignoring case and spacing', async () => {
     await expectOnly(
       (f) => (question(f, 0).options[2]!.text = ` ${question(f, 0).options[0]!.text.toUpperCase()}`),
-      'questions.json: questions[0].options[2].text: same text as options[0]',
+      'questions.json: questions[0] (chain-01).options[2] (p11-expert).text: same text as options[0] (p2-breitbart)',
     );
   });
 
@@ -176,35 +206,35 @@ describe('a broken content pack is rejected with a specific message', () => {
         question(f, 0).options[1]!.text = 'x'.repeat(76); // fits exactly
         question(f, 1).options[1]!.text = 'y'.repeat(77);
       },
-      'questions.json: questions[1].options[1].text: 77 characters; a button label allows 76 after the bot\'s "A. " prefix',
+      'questions.json: questions[1] (chain-02).options[1] (bt-gt-experts).text: 77 characters; a button label allows 76 after the bot\'s "A. " prefix',
     );
   });
 
   it('reports a question too long for an embed description', async () => {
     await expectOnly(
       (f) => (question(f, 0).prompt = 'Why? '.repeat(820)),
-      /^questions\.json: questions\[0\]\.prompt: prompt and options render to \d+ characters; an embed description allows 4096$/,
+      /^questions\.json: questions\[0\] \(chain-01\)\.prompt: prompt and options render to \d+ characters; an embed description allows 4096$/,
     );
   });
 
   it('reports an explanation and quotes too long for an embed field', async () => {
     await expectOnly(
       (f) => (question(f, 0).explanation = 'Because. '.repeat(120)),
-      /^questions\.json: questions\[0\]\.explanation: explanation and quotes render to \d+ characters; an embed field allows 1024$/,
+      /^questions\.json: questions\[0\] \(chain-01\)\.explanation: explanation and quotes render to \d+ characters; an embed field allows 1024$/,
     );
   });
 
   it('reports a discussion prompt too long for a message', async () => {
     await expectOnly(
       (f) => (f.prompts.prompts[0]!.text = 'Discuss. '.repeat(230)),
-      'prompts.json: prompts[0].text: 2070 characters; a message allows 2000',
+      'prompts.json: prompts[0] (discuss-01).text: 2070 characters; a message allows 2000',
     );
   });
 
   it('reports a paragraph too long for an embed description', async () => {
     await expectOnly(
       (f) => (f.article.sections[0]!.paragraphs[0]!.text += ' and so on'.repeat(400)),
-      /^article\.json: sections\[0\]\.paragraphs\[0\]\.text: \d+ characters; an embed description allows 4096$/,
+      /^article\.json: sections\[0\]\.paragraphs\[0\] \(¶1\)\.text: \d+ characters; an embed description allows 4096$/,
     );
   });
 
@@ -218,7 +248,7 @@ describe('a broken content pack is rejected with a specific message', () => {
     const { problems, message } = error as ContentError;
     expect(problems).toHaveLength(2);
     expect(message.split('\n')).toEqual([
-      'questions.json: questions[0].id: use lower-case letters, digits and dashes',
+      'questions.json: questions[0] (Bad Id).id: use lower-case letters, digits and dashes',
       'attribution.json: paragraphs: no entry for ¶15',
     ]);
   });
@@ -230,9 +260,13 @@ describe('the content:check CLI', () => {
 
   it('exits 1 and prints the problems for a broken pack', async () => {
     const dir = await brokenPack((f) => Object.assign(question(f, 0), { cites: [2], quotes: ['Nobody said this.'] }));
+    await writeFile(join(dir, 'prompts.json'), '{\n  "prompts": [\n    { "id": "p1", }\n  ]\n}\n');
     const run = check(dir);
     expect(run.status).toBe(1);
-    expect(run.stderr.trim()).toBe('questions.json: questions[0].quotes[0]: not found in ¶2');
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'prompts.json: not valid JSON at line 3, column 19: Expected double-quoted property name',
+      'questions.json: questions[0] (chain-01).quotes[0]: not found in ¶2',
+    ]);
   });
 
   it('exits 0 with a summary for the bundled pack', () => {

@@ -77,14 +77,14 @@ describe('an invalid content pack', () => {
     const pack = join(tmp.dir, 'pack');
     cpSync(DEFAULT_CONTENT_DIR, pack, { recursive: true });
     const questionsFile = join(pack, 'questions.json');
-    const questions = JSON.parse(readFileSync(questionsFile, 'utf8')) as { questions: Array<{ quotes: string[]; cites: number[] }> };
+    const questions = JSON.parse(readFileSync(questionsFile, 'utf8')) as { questions: Array<{ id: string; quotes: string[]; cites: number[] }> };
     const first = questions.questions[0]!;
     first.quotes[0] = `${first.quotes[0]!.slice(0, 40)} [quietly edited] ${first.quotes[0]!.slice(40)}`;
     writeFileSync(questionsFile, JSON.stringify(questions, null, 2));
 
     const run = await runBotToExit({ env: { ...baseEnv(join(tmp.dir, 'pack.sqlite')), CONTENT_DIR: pack } });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`questions.json: questions[0].quotes[0]: not found in ¶${first.cites[0]}`);
+    expect(run.stderr).toContain(`questions.json: questions[0] (${first.id}).quotes[0]: not found in ¶${first.cites[0]}`);
     // Refused before opening storage or logging in.
     expect(readdirSync(tmp.dir)).not.toContain('pack.sqlite');
   });
@@ -121,6 +121,8 @@ describe('the bot token', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/Discord rejected DISCORD_TOKEN/);
     expect(run.stderr).toMatch(/Reset Token/);
+    // Stopped at once: a rejected token is not something waiting can cure.
+    expect(run.stdout).not.toContain('not reachable');
     expect(`${run.stdout}${run.stderr}`).not.toContain(secret);
     expect(`${run.stdout}${run.stderr}`).not.toContain(secret.split('.')[2]);
   });
@@ -134,6 +136,7 @@ describe('the bot token', () => {
       expect(strict.gateway.received.some((p) => p.op === 2)).toBe(true);
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/Discord rejected DISCORD_TOKEN/);
+      expect(run.stdout).not.toContain('not reachable');
       expect(`${run.stdout}${run.stderr}`).not.toContain(strict.token);
       expect(`${run.stdout}${run.stderr}`).not.toContain(strict.token.split('.')[2]);
     } finally {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { describeJsonError } from './json-error.js';
 import { bankCoverage, type Coverage } from './coverage.js';
 import { assessBank, type ValidityReport } from './validity.js';
 import {
@@ -56,11 +57,32 @@ export function formatProblem(p: Problem): string {
   return p.path ? `${p.file}: ${p.path}: ${p.message}` : `${p.file}: ${p.message}`;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => {
-    if (typeof key === 'number') return `${out}[${key}]`;
-    return out ? `${out}.${String(key)}` : String(key);
-  }, '');
+/**
+ * "questions[3] (chain-04)": an array item by index and by the name a writer
+ * searches the file for, its id (or its paragraph number).
+ */
+export function item(array: string, index: number, name: string | undefined): string {
+  return name ? `${array}[${index}] (${name})` : `${array}[${index}]`;
+}
+
+function nameOf(node: unknown): string | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  const { id, n, paragraph } = node as Record<string, unknown>;
+  if (typeof id === 'string' && id) return id;
+  const number = typeof paragraph === 'number' ? paragraph : n;
+  return typeof number === 'number' ? `¶${number}` : undefined;
+}
+
+/** The path of a problem zod found, with each array item named from the file's own JSON. */
+function formatPath(path: readonly PropertyKey[], json: unknown): string {
+  let node = json;
+  let out = '';
+  for (const key of path) {
+    node = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+    if (typeof key === 'number') out = item(out, key, nameOf(node));
+    else out = out ? `${out}.${String(key)}` : String(key);
+  }
+  return out;
 }
 
 const schemas = {
@@ -75,17 +97,19 @@ function parseFile(file: PackFileName, raw: string | Error, problems: Problem[])
     problems.push({ file, path: '', message: `cannot read: ${raw.message}` });
     return undefined;
   }
+  // Some Windows editors start a UTF-8 file with a byte-order mark, which JSON.parse refuses.
+  const text = raw.replace(/^\uFEFF/, '');
   let json: unknown;
   try {
-    json = JSON.parse(raw);
+    json = JSON.parse(text);
   } catch (err) {
-    problems.push({ file, path: '', message: `not valid JSON: ${(err as Error).message}` });
+    problems.push({ file, path: '', message: `not valid JSON at ${describeJsonError(text, err as Error)}` });
     return undefined;
   }
   const result = schemas[file].safeParse(json);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
-    problems.push({ file, path: formatPath(issue.path), message: issue.message });
+    problems.push({ file, path: formatPath(issue.path, json), message: issue.message });
   }
   return undefined;
 }
@@ -108,7 +132,7 @@ function checkArticle(article: ArticleFile, problems: Problem[]): ArticleTexts {
       problems.push({ file, path: `sections[${s}].heading`, message: 'only the first section may have no heading' });
     }
     section.paragraphs.forEach((p, i) => {
-      const path = `sections[${s}].paragraphs[${i}]`;
+      const path = item(`sections[${s}].paragraphs`, i, `¶${p.n}`);
       const expected = texts.size + 1;
       if (p.n !== expected) {
         problems.push({ file, path: `${path}.n`, message: `expected ¶${expected} here, found ¶${p.n} (paragraphs are numbered 1..N in reading order)` });
@@ -129,12 +153,13 @@ function checkCites(file: string, path: string, cites: readonly number[], texts:
   });
 }
 
-function checkUniqueIds(file: string, items: { id: string; path: string }[], problems: Problem[]): void {
+/** `path` names the item with its id; `at` is the same place without it, for "first at". */
+function checkUniqueIds(file: string, items: { id: string; path: string; at: string }[], problems: Problem[]): void {
   const seen = new Map<string, string>();
-  for (const { id, path } of items) {
+  for (const { id, path, at } of items) {
     const first = seen.get(id);
     if (first) problems.push({ file, path: `${path}.id`, message: `duplicate id "${id}" (first at ${first})` });
-    else seen.set(id, path);
+    else seen.set(id, at);
   }
 }
 
@@ -142,7 +167,7 @@ function checkAttribution(attribution: AttributionFile, texts: Map<number, strin
   const file = 'attribution.json';
   const seen = new Set<number>();
   attribution.paragraphs.forEach((entry, i) => {
-    const path = `paragraphs[${i}]`;
+    const path = item('paragraphs', i, `¶${entry.paragraph}`);
     const text = texts.get(entry.paragraph);
     if (text === undefined) {
       problems.push({ file, path: `${path}.paragraph`, message: `no ¶${entry.paragraph} in the article (it has ¶1–${texts.size})` });
@@ -152,7 +177,7 @@ function checkAttribution(attribution: AttributionFile, texts: Map<number, strin
     seen.add(entry.paragraph);
     entry.claims.forEach((claim, c) => {
       if (text !== undefined && !text.includes(claim.quote)) {
-        problems.push({ file, path: `${path}.claims[${c}].quote`, message: `not found in ¶${entry.paragraph}` });
+        problems.push({ file, path: `${item(`${path}.claims`, c, claim.id)}.quote`, message: `not found in ¶${entry.paragraph}` });
       }
     });
   });
@@ -160,7 +185,10 @@ function checkAttribution(attribution: AttributionFile, texts: Map<number, strin
     if (!seen.has(n)) problems.push({ file, path: 'paragraphs', message: `no entry for ¶${n}` });
   }
   const claims = attribution.paragraphs.flatMap((entry, i) =>
-    entry.claims.map((claim, c) => ({ id: claim.id, path: `paragraphs[${i}].claims[${c}]` })),
+    entry.claims.map((claim, c) => {
+      const claims = `${item('paragraphs', i, `¶${entry.paragraph}`)}.claims`;
+      return { id: claim.id, path: item(claims, c, claim.id), at: item(claims, c, undefined) };
+    }),
   );
   checkUniqueIds(file, claims, problems);
 }
@@ -174,15 +202,16 @@ function checkQuestion(q: Question, path: string, article: ArticleTexts | undefi
   const seen = new Map<string, number>();
   const ids = new Map<string, number>();
   q.options.forEach((o, i) => {
+    const option = item(`${path}.options`, i, o.id);
     const firstId = ids.get(o.id);
-    if (firstId !== undefined) problems.push({ file, path: `${path}.options[${i}].id`, message: `same id "${o.id}" as options[${firstId}]` });
+    if (firstId !== undefined) problems.push({ file, path: `${option}.id`, message: `same id "${o.id}" as options[${firstId}]` });
     else ids.set(o.id, i);
     const key = o.text.trim().replace(/\s+/g, ' ').toLowerCase();
     const first = seen.get(key);
-    if (first !== undefined) problems.push({ file, path: `${path}.options[${i}].text`, message: `same text as options[${first}]` });
+    if (first !== undefined) problems.push({ file, path: `${option}.text`, message: `same text as ${item('options', first, q.options[first]?.id)}` });
     else seen.set(key, i);
     if (o.text.length > LIMITS.optionText) {
-      problems.push({ file, path: `${path}.options[${i}].text`, message: `${o.text.length} characters; a button label allows ${LIMITS.optionText} after the bot's "A. " prefix` });
+      problems.push({ file, path: `${option}.text`, message: `${o.text.length} characters; a button label allows ${LIMITS.optionText} after the bot's "A. " prefix` });
     }
   });
   const description = questionDescriptionLength(q);
@@ -253,8 +282,8 @@ export function parsePack(raw: RawPack): PackCheck {
   if (attribution && texts) checkAttribution(attribution, texts, problems);
   let validity: PackCheck['validity'];
   if (questions) {
-    questions.questions.forEach((q, i) => checkQuestion(q, `questions[${i}]`, checked, problems));
-    checkUniqueIds('questions.json', questions.questions.map((q, i) => ({ id: q.id, path: `questions[${i}]` })), problems);
+    questions.questions.forEach((q, i) => checkQuestion(q, item('questions', i, q.id), checked, problems));
+    checkUniqueIds('questions.json', questions.questions.map((q, i) => ({ id: q.id, path: item('questions', i, q.id), at: item('questions', i, undefined) })), problems);
     // The bank is judged as a guesser sees it; a bank a guesser wins measures nothing, so it fails the pack.
     const report = assessBank(questions.questions);
     const coverage = bankCoverage(questions.questions, [...(texts?.keys() ?? [])], checked?.headings ?? []);
@@ -263,12 +292,13 @@ export function parsePack(raw: RawPack): PackCheck {
   }
   if (prompts) {
     prompts.prompts.forEach((p, i) => {
+      const path = item('prompts', i, p.id);
       if (p.text.length > LIMITS.message) {
-        problems.push({ file: 'prompts.json', path: `prompts[${i}].text`, message: `${p.text.length} characters; a message allows ${LIMITS.message}` });
+        problems.push({ file: 'prompts.json', path: `${path}.text`, message: `${p.text.length} characters; a message allows ${LIMITS.message}` });
       }
-      if (texts) checkCites('prompts.json', `prompts[${i}].cites`, p.cites, texts, problems);
+      if (texts) checkCites('prompts.json', `${path}.cites`, p.cites, texts, problems);
     });
-    checkUniqueIds('prompts.json', prompts.prompts.map((p, i) => ({ id: p.id, path: `prompts[${i}]` })), problems);
+    checkUniqueIds('prompts.json', prompts.prompts.map((p, i) => ({ id: p.id, path: item('prompts', i, p.id), at: item('prompts', i, undefined) })), problems);
   }
   const ok = problems.length === 0 && article && attribution && questions && prompts;
   return { pack: ok ? { article, attribution, questions, prompts } : undefined, problems, validity };

@@ -108,7 +108,7 @@ export class LocalDiscord {
     const discord = new LocalDiscord(options);
     await new Promise<void>((resolve, reject) => {
       discord.#server.once('error', reject);
-      discord.#server.listen(0, '127.0.0.1', () => resolve());
+      discord.#server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     });
     discord.#port = (discord.#server.address() as AddressInfo).port;
     discord.state.origin = `http://127.0.0.1:${discord.#port}`;

@@ -239,4 +239,6 @@ export interface LocalDiscordOptions {
   requireRegisteredCommands?: boolean;
   /** Bitfield of privileged intents the application may use (default: all). */
   allowedPrivilegedIntents?: number;
+  /** Port to listen on, on 127.0.0.1 (default: any free one). A fixed port lets a test start the stand-in after the bot. */
+  port?: number;
 }
