@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, loadStorageConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { Writable } from 'node:stream';
 
@@ -41,6 +41,12 @@ describe('configuration', () => {
     expect(problems.join('\n')).toMatch(/LOG_LEVEL must be one of/);
     expect(problems.join('\n')).toMatch(/STORAGE_URL must look like sqlite:\/\//);
     expect(problems.join('\n')).toMatch(/DISCORD_API_URL must be a URL/);
+  });
+
+  it('the storage settings alone (for backup and restore) need no token and are checked the same way', () => {
+    expect(loadStorageConfig({})).toEqual({ STORAGE_URL: 'sqlite://data/bot.sqlite' });
+    expect(loadStorageConfig({ STORAGE_URL: ' sqlite:///var/lib/bot.sqlite ', DISCORD_TOKEN: '' })).toEqual({ STORAGE_URL: 'sqlite:///var/lib/bot.sqlite' });
+    expect(() => loadStorageConfig({ STORAGE_URL: 'postgres://x' })).toThrow(/STORAGE_URL must look like sqlite:\/\//);
   });
 
   it('checks DEFAULT_TIMEZONE as schedules do, keeping its canonical spelling', () => {

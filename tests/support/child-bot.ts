@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ENTRY = join(ROOT, 'src/index.ts');
 /** An absolute URL, so the child can run in any working folder (and not read a developer's .env). */
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+export const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface ChildExit {
   code: number | null;
