@@ -11,7 +11,9 @@ export interface StandingsLimits {
 export const DEFAULT_LIMITS: StandingsLimits = { idleMs: 15 * 60_000, maxCached: 100_000 };
 
 type Loaded = { state: 'ready'; userIds: string[]; byUser: Map<string, Tally>; lastRead: number; /** The list sorted by user id, until the next write. */ list?: Tally[] };
-type Loading = { state: 'loading'; promise: Promise<Tally[]>; journal: Tally[] };
+/** A write the copy must follow: a user's new tally, or undefined once their tally was removed. */
+type Written = { userId: string; tally: Tally | undefined };
+type Loading = { state: 'loading'; promise: Promise<Tally[]>; journal: Written[] };
 
 const deepFreeze = (t: Tally): Tally => {
   for (const c of Object.values(t.byCategory)) Object.freeze(c);
@@ -37,9 +39,10 @@ function lowerBound(ids: readonly string[], id: string): number {
  * read of a guild keeps the tallies in memory and every recorded answer updates
  * that copy after its write has committed. The copy matches the store because
  * every tally write takes this object with the store (a TallyBook: recordAnswer,
- * recordAnswerOnce, resetTallies call written() or forget()). Answers
- * recorded while the first read is running are replayed onto it; a reset drops
- * the copy, and a read that overlapped the reset is not kept.
+ * recordAnswerOnce, forgetTally, resetTallies call written(), removed() or
+ * forget()). Writes and removals made while the first read is running are
+ * replayed onto it; a reset drops the copy, and a read that overlapped the
+ * reset is not kept.
  */
 export class Standings {
   readonly #guilds = new Map<string, Loaded | Loading>();
@@ -70,7 +73,7 @@ export class Standings {
         const userIds = rows.map(([id]) => id);
         const byUser = new Map(rows.map(([id, tally]) => [id, deepFreeze(tally)]));
         const loaded: Loaded = { state: 'ready', userIds, byUser, lastRead: this.#clock.now() };
-        for (const tally of loading.journal) this.#apply(loaded, tally);
+        for (const change of loading.journal) this.#apply(loaded, change);
         const current = this.#guilds.get(guildId) === loading && (this.#generation.get(guildId) ?? 0) === generation;
         if (current) {
           this.#guilds.set(guildId, loaded);
@@ -93,10 +96,13 @@ export class Standings {
     // The standings never read the practice message ids; leaving them out keeps the copy small.
     const { recentPractice: _ids, ...standing } = tally;
     const frozen = deepFreeze(standing);
-    const entry = this.#guilds.get(guildId);
-    if (entry?.state === 'ready') this.#apply(entry, frozen);
-    else if (entry?.state === 'loading') entry.journal.push(frozen);
+    this.#follow(guildId, { userId: frozen.userId, tally: frozen });
     return frozen;
+  }
+
+  /** After a user's tally was deleted (and the delete committed): the copy drops them too. */
+  removed(guildId: string, userId: string): void {
+    this.#follow(guildId, { userId, tally: undefined });
   }
 
   forget(guildId: string): void {
@@ -104,10 +110,22 @@ export class Standings {
     this.#guilds.delete(guildId);
   }
 
-  #apply(entry: Loaded, tally: Tally): void {
+  #follow(guildId: string, change: Written): void {
+    const entry = this.#guilds.get(guildId);
+    if (entry?.state === 'ready') this.#apply(entry, change);
+    else if (entry?.state === 'loading') entry.journal.push(change);
+  }
+
+  #apply(entry: Loaded, { userId, tally }: Written): void {
     entry.list = undefined;
-    if (!entry.byUser.has(tally.userId)) entry.userIds.splice(lowerBound(entry.userIds, tally.userId), 0, tally.userId);
-    entry.byUser.set(tally.userId, tally);
+    const listed = entry.byUser.has(userId);
+    if (!tally) {
+      if (listed) entry.userIds.splice(lowerBound(entry.userIds, userId), 1);
+      entry.byUser.delete(userId);
+      return;
+    }
+    if (!listed) entry.userIds.splice(lowerBound(entry.userIds, userId), 0, userId);
+    entry.byUser.set(userId, tally);
   }
 
   /** Drops idle copies, then the least recently listed ones while over the size cap. */
