@@ -39,7 +39,8 @@ export async function savePicks(store: Store, input: { guildId: string; roundId:
     dropped = next.slice(0, Math.max(0, next.length - KEPT_ROUNDS));
     return next.slice(-KEPT_ROUNDS);
   });
-  await Promise.all(dropped.map((id) => store.delete(roundKey(input.guildId, id))));
+  // Through update, not delete: a forget editing the same round holds its lock, and must not write it back after it is gone.
+  await Promise.all(dropped.map((id) => store.update(roundKey(input.guildId, id), () => undefined)));
 }
 
 export type PickLookup =
