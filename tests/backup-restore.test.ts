@@ -223,6 +223,21 @@ describe('npm run restore refuses a file that is not a sound backup', () => {
   });
 });
 
+describe('npm run restore over a damaged database', () => {
+  it('replaces a current file that is not a database at all, and keeps it', async () => {
+    const dir = folder();
+    await database(join(dir, 'good.sqlite'));
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(join(dir, 'data', 'bot.sqlite'), 'overwritten by mistake');
+    const run = await runDataTool('restore', ['good.sqlite'], { cwd: dir, env: { STORAGE_URL: 'sqlite://data/bot.sqlite' } });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const kept = /kept as (\S+)\.$/m.exec(run.stdout)![1]!;
+    expect(readFileSync(join(dir, kept), 'utf8')).toBe('overwritten by mistake');
+    expect((await talliesIn(join(dir, 'data', 'bot.sqlite'), '123456789012345678')).size).toBe(3);
+  });
+});
+
 describe('npm run backup on its own', () => {
   it('reads STORAGE_URL from .env in the working folder, needs no token, and names the copy after the time under data/backups', async () => {
     const dir = folder();
