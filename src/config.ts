@@ -45,7 +45,15 @@ const snowflake = z
   .string()
   .regex(/^\d{17,20}$/, 'must be a Discord id (17 to 20 digits; with Developer Mode on in Discord, right-click the application or server and Copy ID)');
 
-const schema = z.object({
+/** What tools that only touch the data need (backup, restore): no token. */
+const storageSchema = z.object({
+  STORAGE_URL: z
+    .string()
+    .refine(isSupportedStorageUrl, `must look like ${SUPPORTED_STORAGE_URLS}`)
+    .default('sqlite://data/bot.sqlite'),
+});
+
+const schema = storageSchema.extend({
   DISCORD_TOKEN: z.string({ error: `is not set: ${WHERE_TO_GET_A_TOKEN}` }).superRefine((token, ctx) => {
     const problem = tokenProblem(token);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -53,10 +61,6 @@ const schema = z.object({
   DISCORD_APPLICATION_ID: snowflake.optional(),
   DISCORD_GUILD_ID: snowflake.optional(),
   DISCORD_API_URL: z.url({ error: 'must be a URL such as http://127.0.0.1:8080/api' }).optional(),
-  STORAGE_URL: z
-    .string()
-    .refine(isSupportedStorageUrl, `must look like ${SUPPORTED_STORAGE_URLS}`)
-    .default('sqlite://data/bot.sqlite'),
   CONTENT_DIR: z.string().min(1).default(DEFAULT_CONTENT_DIR),
   LOG_LEVEL: parsed((raw) => {
     const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());
@@ -84,6 +88,7 @@ const schema = z.object({
 });
 
 export type Config = z.infer<typeof schema>;
+export type StorageConfig = z.infer<typeof storageSchema>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -99,12 +104,21 @@ export class ConfigError extends Error {
  * only when short (see `got`).
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
+  return parse(schema, env);
+}
+
+/** Only the storage settings, checked the same way: for tools that must work without a token. */
+export function loadStorageConfig(env: Record<string, string | undefined>): StorageConfig {
+  return parse(storageSchema, env);
+}
+
+function parse<S extends z.ZodObject>(shape: S, env: Record<string, string | undefined>): z.infer<S> {
   const input: Record<string, string> = {};
-  for (const key of Object.keys(schema.shape)) {
+  for (const key of Object.keys(shape.shape)) {
     const value = env[key]?.trim();
     if (value) input[key] = value;
   }
-  const result = schema.safeParse(input);
+  const result = shape.safeParse(input);
   if (result.success) return result.data;
   throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, loadStorageConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { Writable } from 'node:stream';
 
@@ -119,6 +119,12 @@ describe('configuration', () => {
       const old = `${Buffer.from('12345678901234567').toString('base64url')}.Gh-_Kl.${'a'.repeat(38)}`;
       expect(loadConfig({ DISCORD_TOKEN: old }).DISCORD_TOKEN).toBe(old);
     });
+  });
+
+  it('the storage settings alone (for backup and restore) need no token and are checked the same way', () => {
+    expect(loadStorageConfig({})).toEqual({ STORAGE_URL: 'sqlite://data/bot.sqlite' });
+    expect(loadStorageConfig({ STORAGE_URL: ' sqlite:///var/lib/bot.sqlite ', DISCORD_TOKEN: '' })).toEqual({ STORAGE_URL: 'sqlite:///var/lib/bot.sqlite' });
+    expect(() => loadStorageConfig({ STORAGE_URL: 'ftp://x' })).toThrow(/STORAGE_URL must look like sqlite:\/\//);
   });
 
   it('checks DEFAULT_TIMEZONE as schedules do, keeping its canonical spelling', () => {

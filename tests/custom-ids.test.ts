@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAdminId, encodeAdminId, type AdminId } from '../src/components/admin-reset.js';
 import { decodeExcerptPage, encodeExcerptPage } from '../src/components/excerpt-page.js';
+import { decodeForgetButton, encodeForgetButton, type ForgetButton } from '../src/components/forget.js';
 import { decodePracticeButton, encodePracticeButton, type PracticeButton } from '../src/components/practice.js';
 import { decodeRoundButton, encodeRoundButton, type RoundButton } from '../src/components/quiz-round.js';
 import { newRoundId } from '../src/quiz/rounds.js';
@@ -123,5 +124,47 @@ describe('reset confirmation buttons', () => {
     const forged = [...commonForgeries, 'admin:cancel:x', 'admin:reset:1:short', 'admin:reset:x:Ab-_0123', 'admin:reset:-1:Ab-_0123', 'admin:reset:1:Ab-_0123:x', 'admin:reset'];
     for (const raw of forged) expect(decodeAdminId(raw), raw).toBeNull();
     for (const raw of notStrings) expect(decodeAdminId(raw)).toBeNull();
+  });
+});
+
+describe('forget confirmation buttons', () => {
+  const me = '123456789012345678';
+  const them = '98765432109876543210';
+  const valid: ForgetButton[] = [
+    { kind: 'confirm', requester: me, target: me, expires: 1_796_158_565, token: 'Ab-_0123' },
+    { kind: 'confirm', requester: me, target: them, expires: 99_999_999_999, token: 'zzzzzzzz' },
+    { kind: 'cancel', requester: me },
+  ];
+
+  it('round-trips within 100 characters, naming who asked and whose records', () => {
+    for (const id of valid) {
+      const raw = encodeForgetButton(id);
+      expect(raw.length).toBeLessThanOrEqual(100);
+      expect(decodeForgetButton(raw)).toEqual(id);
+    }
+    expect(encodeForgetButton({ kind: 'cancel', requester: me })).toBe(`forget:n:${me}`);
+  });
+
+  it('rejects forged ids: user ids that are not snowflakes, a bad token or expiry, missing or extra parts', () => {
+    const forged = [
+      ...commonForgeries,
+      'forget',
+      'forget:n',
+      `forget:n:${me}:x`,
+      'forget:n:12345',
+      `forget:n:0${me.slice(1)}`,
+      `forget:x:${me}`,
+      `forget:y:${me}:${me}:1`,
+      `forget:y:${me}:${me}:1:short`,
+      `forget:y:${me}:${me}:1:Ab-_0123:x`,
+      `forget:y:${me}:alice:1:Ab-_0123`,
+      `forget:y:${me}:${me}:-1:Ab-_0123`,
+      `forget:y:${me}:${me}:1e9:Ab-_0123`,
+      `forget:y:${me}:${me}:1:Ab-_01:3`,
+      `forget:y:${me}1234:${me}:1:Ab-_0123`,
+    ];
+    for (const raw of forged) expect(decodeForgetButton(raw), raw).toBeNull();
+    for (const raw of notStrings) expect(decodeForgetButton(raw)).toBeNull();
+    expect(() => encodeForgetButton({ kind: 'cancel', requester: 'alice' })).toThrow(RangeError);
   });
 });

@@ -4,7 +4,7 @@ import type { Store } from '../src/storage/store.js';
 import { ManualClock } from '../tools/manual-clock.js';
 import { Standings, type StandingsLimits } from '../src/quiz/standings.js';
 import { compareTallies, leaderboard, leaderboardOf } from '../src/quiz/leaderboard.js';
-import { listTallies, rankTallies, recordAnswer, resetTallies } from '../src/quiz/tallies.js';
+import { forgetTally, listTallies, rankTallies, recordAnswer, resetTallies } from '../src/quiz/tallies.js';
 import { silentLogger } from './support/log.js';
 
 const answer = (userId: string, correct = true, at = 1) => ({ guildId: 'g', userId, userName: userId, category: 'attribution' as const, correct, at });
@@ -72,6 +72,32 @@ describe('the in-memory guild standings behind listTallies', () => {
     expect(await first).toHaveLength(10); // it was asked for before the reset
     expect(await listTallies(store, 'g')).toEqual([]);
     expect(scans()).toBe(2);
+  });
+
+  it('a forgotten user leaves the listed copy at once, in order, and an answer after that starts them afresh', async () => {
+    const { book, release, scans } = await heldStore();
+    release();
+    for (const id of ['a', 'b', 'c']) await recordAnswer(book, answer(id));
+    await recordAnswer(book, answer('b'));
+    expect((await listTallies(book, 'g')).map((t) => t.userId)).toEqual(['a', 'b', 'c']);
+    expect((await forgetTally(book, 'g', 'b'))?.answered).toBe(2);
+    expect((await listTallies(book, 'g')).map((t) => t.userId)).toEqual(['a', 'c']);
+    expect(await forgetTally(book, 'g', 'nobody')).toBeUndefined();
+    await recordAnswer(book, answer('b'));
+    expect((await listTallies(book, 'g')).map((t) => [t.userId, t.answered])).toEqual([['a', 1], ['b', 1], ['c', 1]]);
+    expect(scans()).toBe(1);
+  });
+
+  it('a user forgotten while the first listing is reading is not in it, though the rows it read still held them', async () => {
+    const { book, read, release } = await heldStore();
+    for (const id of ['a', 'b', 'c']) await recordAnswer(book, answer(id));
+    const first = listTallies(book, 'g');
+    await read; // the rows hold b
+    await forgetTally(book, 'g', 'b');
+    await recordAnswer(book, answer('c'));
+    release();
+    for (const listed of [await first, await listTallies(book, 'g')]) expect(listed.map((t) => [t.userId, t.answered])).toEqual([['a', 1], ['c', 2]]);
+    expect(await book.store.get('tally:g:b')).toBeUndefined();
   });
 
   it('hands out frozen tallies, so one caller cannot change another’s', async () => {

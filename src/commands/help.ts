@@ -16,6 +16,7 @@ const SECTIONS: Array<[string, string]> = [
       '`/quiz start` runs a timed round in this channel: click a letter to lock in your answer. Each question stays open for its full time (so late readers can still answer), then the answer is revealed with the explanation and the sentence it rests on.',
       '`/quiz practice [category]` gives you private questions with instant feedback.',
       '`/quiz score [user]` and `/quiz leaderboard` show the tallies. `/quiz stop` ends a round (its starter or anyone who can manage messages).',
+      '`/quiz forget-me` removes your tally, practice history and round picks in this server, after a confirmation.',
     ].join('\n'),
   ],
   [
@@ -26,7 +27,7 @@ const SECTIONS: Array<[string, string]> = [
     'For moderators (Manage Server)',
     [
       '`/prompt post|schedule|list|cancel|pause|resume|timezone` posts discussion prompts, now or on a schedule, each opening a thread.',
-      '`/quiz-admin export` downloads the tallies as CSV; `/quiz-admin reset` clears them after a confirmation.',
+      '`/quiz-admin export` downloads the tallies as CSV; `/quiz-admin reset` clears them after a confirmation; `/quiz-admin forget <user>` removes one person’s records (someone who has left too).',
     ].join('\n'),
   ],
 ];

@@ -3,6 +3,7 @@ import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, Messag
 import { UserError } from '../errors.js';
 import { talliesToCsv } from '../quiz/csv.js';
 import { encodeAdminId } from '../components/admin-reset.js';
+import { askToForget } from '../components/forget.js';
 import { listTallies, resetConfirmKey } from '../quiz/tallies.js';
 import { plural } from '../render/text.js';
 import { guildCommand } from './lib/definition.js';
@@ -11,16 +12,30 @@ import type { Command } from './lib/types.js';
 
 const CONFIRM_MS = 60_000;
 
-const data = guildCommand('quiz-admin', 'Export or reset this server’s quiz tallies')
+const data = guildCommand('quiz-admin', 'Export, reset or remove this server’s quiz records')
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
   .addSubcommand((s) => s.setName('export').setDescription('Download every tally as a CSV file'))
   .addSubcommand((s) => s.setName('reset').setDescription('Clear every tally in this server (asks to confirm)'))
+  .addSubcommand((s) =>
+    s
+      .setName('forget')
+      .setDescription('Remove one person’s quiz records in this server (asks to confirm)')
+      // A user option takes the id of someone who has left the server too.
+      .addUserOption((o) => o.setName('user').setDescription('Whose records to remove').setRequired(true)),
+  )
   .toJSON();
 
 export const quizAdmin: Command = {
   data,
   async execute(interaction, ctx) {
     requireManageServer(interaction.memberPermissions);
+    if (interaction.options.getSubcommand() === 'forget') {
+      // The raw value: the id is there even when Discord no longer resolves the user.
+      const target = String(interaction.options.get('user', true).value);
+      if (!/^[1-9][0-9]{16,19}$/.test(target)) throw new UserError('That is not a Discord user. Pick someone from the list, or paste their user id.');
+      await askToForget(interaction, ctx, target);
+      return;
+    }
     const tallies = await listTallies(ctx, interaction.guildId);
     if (interaction.options.getSubcommand() === 'export') {
       if (tallies.length === 0) throw new UserError('No one has answered a quiz question in this server yet, so there is nothing to export.');

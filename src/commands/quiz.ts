@@ -1,4 +1,5 @@
 import { EmbedBuilder, MessageFlags } from 'discord.js';
+import { askToForget } from '../components/forget.js';
 import { askPractice } from '../components/practice.js';
 import { CATEGORIES, CATEGORY_LABELS, categorySchema, type Category } from '../content/schema.js';
 import { UserError } from '../errors.js';
@@ -36,6 +37,7 @@ const data = guildCommand('quiz', 'Practise judging the article’s sourcing')
       .addUserOption((o) => o.setName('user').setDescription('Whose tallies (default: yours)')),
   )
   .addSubcommand((s) => s.setName('leaderboard').setDescription('The server’s top 10 by correct answers'))
+  .addSubcommand((s) => s.setName('forget-me').setDescription('Remove your quiz records in this server (asks to confirm)'))
   .toJSON();
 
 function categoryOption(value: string | null): Category | undefined {
@@ -108,6 +110,8 @@ export const quiz: Command = {
         .setDescription(fit(renderLeaderboard(board), 4096))
         .setFooter({ text: `${plural(board.total, 'person has', 'people have')} answered · ties go to accuracy, then to who got there first` });
       await interaction.reply({ embeds: [embed] });
+    } else if (sub === 'forget-me') {
+      await askToForget(interaction, ctx, interaction.user.id);
     } else {
       throw new UserError('That quiz subcommand is not known.');
     }

@@ -38,7 +38,8 @@ export async function savePicks(store: Store, input: { guildId: string; roundId:
     dropped = next.slice(0, Math.max(0, next.length - KEPT_ROUNDS));
     return next.slice(-KEPT_ROUNDS);
   });
-  await Promise.all(dropped.map((id) => store.delete(roundKey(input.guildId, id))));
+  // Through update, not delete: a forget editing the same round holds its lock, and must not write it back after it is gone.
+  await Promise.all(dropped.map((id) => store.update(roundKey(input.guildId, id), () => undefined)));
 }
 
 export type PickLookup =
@@ -52,4 +53,37 @@ export async function findPick(store: Store, guildId: string, roundId: string, q
   if (!entry) return { kind: 'unknown' };
   const optionId = entry.picks[userId];
   return optionId === undefined ? { kind: 'not-answered', entry } : { kind: 'picked', entry, optionId };
+}
+
+const pickedIn = (round: RoundPicks | undefined, userId: string) => Object.values(round?.questions ?? {}).some((q) => Object.hasOwn(q.picks, userId));
+
+/** Ids of the kept rounds in which the user picked an option. */
+export async function roundsPickedBy(store: Store, guildId: string, userId: string): Promise<string[]> {
+  const prefix = roundPicksPrefix(guildId);
+  return (await store.scan<RoundPicks>(prefix)).filter(([, round]) => pickedIn(round, userId)).map(([key]) => key.slice(prefix.length));
+}
+
+/**
+ * Removes the user's picks from every kept round of the guild, leaving
+ * everyone else's; resolves to the ids of the rounds that had some. A round is
+ * found by scanning, not through the index, so one the index lost is cleaned too.
+ */
+export async function forgetPicks(store: Store, guildId: string, userId: string): Promise<string[]> {
+  const changed: string[] = [];
+  for (const roundId of await roundsPickedBy(store, guildId, userId)) {
+    let had = false;
+    await store.update<RoundPicks>(roundKey(guildId, roundId), (round) => {
+      had = pickedIn(round, userId);
+      if (!round || !had) return round;
+      const questions = Object.fromEntries(
+        Object.entries(round.questions).map(([index, q]) => {
+          const { [userId]: _removed, ...picks } = q.picks;
+          return [index, { ...q, picks }];
+        }),
+      );
+      return { ...round, questions };
+    });
+    if (had) changed.push(roundId);
+  }
+  return changed;
 }

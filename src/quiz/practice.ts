@@ -4,6 +4,9 @@ import type { Store } from '../storage/store.js';
 import { getSeen, pickQuestions, practiceSeenKey, rememberSeen } from './select.js';
 import { recordAnswerOnce, type TallyBook } from './tallies.js';
 
+/** The key of a user's practice history (the questions they saw lately) in a guild. */
+export const practiceHistoryKey = practiceSeenKey;
+
 /** The next practice question for a user, preferring ones they have not seen lately; undefined when the category is empty. */
 export async function nextPracticeQuestion(store: Store, content: Content, guildId: string, userId: string, category: Category | null): Promise<Question | undefined> {
   const bank = content.questions({ category: category ?? undefined });
@@ -24,4 +27,15 @@ export async function recordPracticeAnswer(
   const event = { guildId: input.guildId, userId: input.userId, userName: input.userName, category: input.question.category, correct, at: input.at };
   const result = await recordAnswerOnce(book, event, input.messageId);
   return result === 'already-answered' ? { kind: 'already-answered' } : { kind: 'recorded', correct };
+}
+
+/** Deletes the user's practice history in the guild; resolves to whether there was one. */
+export async function forgetPracticeHistory(store: Store, guildId: string, userId: string): Promise<boolean> {
+  let had = false;
+  // Under the key's lock, like rememberSeen's writes.
+  await store.update<string[]>(practiceHistoryKey(guildId, userId), (current) => {
+    had = current !== undefined;
+    return undefined;
+  });
+  return had;
 }

@@ -97,6 +97,23 @@ export class Round {
     if (questionIndex === this.#current && this.#open) this.#answers.delete(userId);
   }
 
+  /** Whether the user has an answer in this round: to the open question, or counted in the scores. */
+  hasAnswered(userId: string): boolean {
+    return this.#answers.has(userId) || this.#scores.has(userId);
+  }
+
+  /**
+   * Drops the user's answers (the open question's and their score so far), for
+   * a person who asked to be forgotten: the reveal counts and the summary go on
+   * without them. Returns whether there was anything to drop.
+   */
+  forget(userId: string): boolean {
+    const had = this.hasAnswered(userId);
+    this.#answers.delete(userId);
+    this.#scores.delete(userId);
+    return had;
+  }
+
   /**
    * Closes the current question. Returns the reveal once; undefined if it was
    * already closed, so a timer and a manual skip cannot both post it.

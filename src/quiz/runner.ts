@@ -149,6 +149,16 @@ export class QuizRunner {
     return ended;
   }
 
+  /** Ids of the guild's running rounds in which the user has answered. */
+  answeredIn(guildId: string, userId: string): string[] {
+    return this.rounds.all().filter((r) => r.guildId === guildId && r.hasAnswered(userId)).map((r) => r.id);
+  }
+
+  /** Drops the user's answers from the guild's running rounds; returns the ids of those that had some. */
+  forget(guildId: string, userId: string): string[] {
+    return this.rounds.all().filter((r) => r.guildId === guildId && r.forget(userId)).map((r) => r.id);
+  }
+
   /** Clears every timer; used on shutdown. */
   close(): void {
     for (const live of this.#live.values()) if (live.timer) this.deps.clock.clearTimeout(live.timer);

@@ -21,7 +21,9 @@ type Loaded = {
   /** The list sorted by user id, until the next write. */
   list?: Tally[];
 };
-type Loading = { state: 'loading'; promise: Promise<Loaded>; journal: Tally[] };
+/** A write the copy must follow: a user's new tally, or undefined once their tally was removed. */
+type Written = { userId: string; tally: Tally | undefined };
+type Loading = { state: 'loading'; promise: Promise<Loaded>; journal: Written[] };
 
 /** A guild's tallies in leaderboard order. */
 export interface Ranking {
@@ -70,9 +72,10 @@ function lowerBound(ids: readonly string[], id: string): number {
  * read of a guild keeps the tallies in memory and every recorded answer updates
  * that copy after its write has committed. The copy matches the store because
  * every tally write takes this object with the store (a TallyBook: recordAnswer,
- * recordAnswerOnce, resetTallies call written() or forget()). Answers
- * recorded while the first read is running are replayed onto it; a reset drops
- * the copy, and a read that overlapped the reset is not kept.
+ * recordAnswerOnce, forgetTally, resetTallies call written(), removed() or
+ * forget()). Writes and removals made while the first read is running are
+ * replayed onto it; a reset drops the copy, and a read that overlapped the
+ * reset is not kept.
  */
 type Reader = () => Promise<ReadonlyArray<readonly [string, Tally]>>;
 
@@ -125,7 +128,7 @@ export class Standings {
         const byUser = new Map(rows.map(([id, tally]) => [id, deepFreeze(tally)]));
         const ranked = [...byUser.values()].sort(compareTallies);
         const loaded: Loaded = { state: 'ready', userIds, byUser, ranked, lastRead: this.#clock.now() };
-        for (const tally of loading.journal) this.#apply(loaded, tally);
+        for (const change of loading.journal) this.#apply(loaded, change);
         const current = this.#guilds.get(guildId) === loading && (this.#generation.get(guildId) ?? 0) === generation;
         if (current) {
           this.#guilds.set(guildId, loaded);
@@ -147,10 +150,13 @@ export class Standings {
     if (++this.#writes % 1024 === 0) this.#trim(undefined);
     // The standings never read the practice message ids; leaving them out keeps the copy small.
     const frozen = deepFreeze(tally.recentPractice ? withoutPractice(tally) : tally);
-    const entry = this.#guilds.get(guildId);
-    if (entry?.state === 'ready') this.#apply(entry, frozen);
-    else if (entry?.state === 'loading') entry.journal.push(frozen);
+    this.#follow(guildId, { userId: frozen.userId, tally: frozen });
     return frozen;
+  }
+
+  /** After a user's tally was deleted (and the delete committed): the copy drops them too. */
+  removed(guildId: string, userId: string): void {
+    this.#follow(guildId, { userId, tally: undefined });
   }
 
   forget(guildId: string): void {
@@ -158,18 +164,29 @@ export class Standings {
     this.#guilds.delete(guildId);
   }
 
-  #apply(entry: Loaded, tally: Tally): void {
+  #follow(guildId: string, change: Written): void {
+    const entry = this.#guilds.get(guildId);
+    if (entry?.state === 'ready') this.#apply(entry, change);
+    else if (entry?.state === 'loading') entry.journal.push(change);
+  }
+
+  #apply(entry: Loaded, { userId, tally }: Written): void {
     entry.list = undefined;
-    const previous = entry.byUser.get(tally.userId);
+    const previous = entry.byUser.get(userId);
     if (previous) {
       // Its old place, found by the same order it was inserted by (user id breaks every tie).
       const at = rankIndex(entry.ranked, previous);
       if (entry.ranked[at] === previous) entry.ranked.splice(at, 1);
-    } else {
-      entry.userIds.splice(lowerBound(entry.userIds, tally.userId), 0, tally.userId);
+      if (!tally) entry.userIds.splice(lowerBound(entry.userIds, userId), 1);
+    } else if (tally) {
+      entry.userIds.splice(lowerBound(entry.userIds, userId), 0, userId);
+    }
+    if (!tally) {
+      entry.byUser.delete(userId);
+      return;
     }
     entry.ranked.splice(rankIndex(entry.ranked, tally), 0, tally);
-    entry.byUser.set(tally.userId, tally);
+    entry.byUser.set(userId, tally);
   }
 
   /** Drops idle copies, then the least recently listed ones while over the size cap. */

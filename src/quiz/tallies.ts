@@ -68,7 +68,7 @@ export function applyAnswer(previous: Tally | undefined, event: Omit<AnswerEvent
 /**
  * Where tallies live: the store, and the in-memory standings that mirror each
  * guild's tallies once listed. Every tally write takes both (recordAnswer,
- * recordAnswerOnce, resetTallies), which is what keeps the mirror true.
+ * recordAnswerOnce, forgetTally, resetTallies), which is what keeps the mirror true.
  */
 export interface TallyBook {
   readonly store: Store;
@@ -136,6 +136,22 @@ const guildReader = (store: Store, guildId: string) => async () => {
   // scan promises no order; the copy keeps its user ids sorted (see lowerBound).
   return rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 };
+
+/**
+ * Deletes one user's tally in the guild (with its recent practice message ids)
+ * and returns it as it was. The delete runs under the key's lock, so an answer
+ * being recorded at the same moment lands either before it (and is removed) or
+ * after it (and starts a new tally), never half-way.
+ */
+export async function forgetTally({ store, standings }: TallyBook, guildId: string, userId: string): Promise<Tally | undefined> {
+  let removed: Tally | undefined;
+  await store.update<Tally>(tallyKey(guildId, userId), (current) => {
+    removed = current;
+    return undefined;
+  });
+  standings.removed(guildId, userId);
+  return removed;
+}
 
 /** Clears the guild's tallies; returns how many users were cleared. */
 export async function resetTallies({ store, standings }: TallyBook, guildId: string): Promise<number> {

@@ -17,13 +17,15 @@ interface Scheme {
  * configuration check read. A backend's driver is imported only when its
  * scheme is chosen, so checking the configuration loads none.
  */
+const SQLITE: Scheme = {
+  example: 'sqlite://data/bot.sqlite',
+  about: 'a SQLite file, created with its folder',
+  pattern: /^sqlite:\/\/(.+)$/,
+  open: async (path, log) => (await import('./sqlite/index.js')).openSqliteStore(resolve(path), log),
+};
+
 export const STORAGE_SCHEMES: readonly Scheme[] = [
-  {
-    example: 'sqlite://data/bot.sqlite',
-    about: 'a SQLite file, created with its folder',
-    pattern: /^sqlite:\/\/(.+)$/,
-    open: async (path, log) => (await import('./sqlite/index.js')).openSqliteStore(resolve(path), log),
-  },
+  SQLITE,
   {
     example: 'memory://',
     about: 'a throwaway store',
@@ -36,6 +38,12 @@ export const isSupportedStorageUrl = (url: string): boolean => STORAGE_SCHEMES.s
 
 /** For messages: "sqlite://data/bot.sqlite (a SQLite file, …) or memory:// (a throwaway store)". */
 export const SUPPORTED_STORAGE_URLS = STORAGE_SCHEMES.map((s) => `${s.example} (${s.about})`).join(' or ');
+
+/** The absolute path of the file a sqlite:// URL names, as openStore resolves it; undefined for other backends. */
+export function sqliteFileOf(url: string): string | undefined {
+  const path = SQLITE.pattern.exec(url)?.[1];
+  return path === undefined ? undefined : resolve(path);
+}
 
 /** Opens the backend STORAGE_URL names. */
 export async function openStore(url: string, log: Logger): Promise<Store> {

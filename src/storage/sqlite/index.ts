@@ -7,12 +7,12 @@ import { KeyedLock } from '../lock.js';
 import { logFailures, runChange } from '../logged.js';
 import { StorageError, type Change, type Store } from '../store.js';
 import { RowBatcher, type Query } from './batcher.js';
-import { NAMESPACE, batchedAdapter, deleteRows, scanRows } from './keyv-rows.js';
+import { NAMESPACE, TABLE, batchedAdapter, deleteRows, scanRows } from './keyv-rows.js';
 
 /** Opens (and creates, with its folder) a SQLite file in WAL mode; refuses a file it cannot use, leaving it as it is. */
 export async function openSqliteStore(file: string, log: Logger): Promise<Store> {
   mkdirSync(dirname(file), { recursive: true });
-  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5000 });
+  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, table: TABLE, busyTimeout: 5000 });
   // The adapter reports a failed open as an event too; the awaited query below is what we act on.
   adapter.on('error', () => {});
   const query = adapter.query as Query;

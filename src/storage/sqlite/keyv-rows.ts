@@ -9,6 +9,8 @@ import type { RowBatcher, Query } from './batcher.js';
  */
 
 export const NAMESPACE = 'keyv';
+/** @keyv/sqlite's default table, which the bot uses: the backup and restore tools look for it. */
+export const TABLE = 'keyv';
 type Envelope = { value: unknown; expires?: number | null };
 
 /** The half-open key range [from, to) of every row whose key starts with prefix. */

@@ -1,0 +1,11 @@
+import type { PersonRecords } from '../quiz/forget.js';
+import { plural } from './text.js';
+
+/** "1 tally (23 answers), 1 practice history and picks in 3 rounds"; empty when there is nothing. */
+export function describeRecords(r: PersonRecords): string {
+  const parts: string[] = [];
+  if (r.answers !== undefined) parts.push(`1 tally (${plural(r.answers, 'answer')})`);
+  if (r.practiceHistory) parts.push('1 practice history');
+  if (r.pickRounds > 0) parts.push(`picks in ${plural(r.pickRounds, 'round')}`);
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
