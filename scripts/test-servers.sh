@@ -37,6 +37,8 @@ start() {
   bin=$(pg_bin)
   dir=$(mktemp -d "${TMPDIR:-/tmp}/sourcing-bot-servers-XXXXXX")
   chmod 755 "$dir"
+  # A start that fails halfway stops what it did start.
+  trap 'stop "$dir" >/dev/null 2>&1' EXIT
   password=$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')
 
   redis_port=$(free_port)
@@ -68,6 +70,7 @@ export TEST_SERVERS_DIR='$dir'
 export TEST_REDIS_URL='redis://:$password@127.0.0.1:$redis_port'
 export TEST_POSTGRES_URL='postgresql://postgres:$password@127.0.0.1:$pg_port/postgres'
 EOF
+  trap - EXIT
   cat "$dir/env"
 }
 
