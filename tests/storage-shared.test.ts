@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 describe.each(BACKENDS.filter((b) => b.shared))('shared storage: $name', (backend) => {
-  it('close waits for pending writes and then lets go of every connection it had', async () => {
+  it('close waits for pending writes, then lets go of every connection it had and refuses later calls', async () => {
     const h: Harness = await backend.open(silentLogger());
     cleanups.push(() => h.cleanup());
     const other = await h.reopen!();
@@ -32,6 +32,10 @@ describe.each(BACKENDS.filter((b) => b.shared))('shared storage: $name', (backen
     // The server notices a closed connection a moment after the client: wait for it to show.
     const deadline = Date.now() + 5000;
     while ((await h.connections!()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await h.connections!()).toBe(0);
+    // A call after close is refused; it does not quietly open a connection that nobody would close.
+    await expect(h.store.set('late', 1)).rejects.toThrow();
+    await expect(other.get('s:1')).rejects.toThrow();
     expect(await h.connections!()).toBe(0);
   });
 

@@ -57,32 +57,48 @@ export async function openRedisStore(url: string, log: Logger): Promise<Store> {
 
   const lock = new KeyedLock();
   const pending = new PendingWrites();
+  let closed = false;
+  // The adapter reconnects a closed client on its next call: after close, that would be a connection nobody closes.
+  const notClosed = () => {
+    if (closed) throw new Error('the storage was closed');
+  };
 
   const store: Store = {
-    get: (key) => keyv.get(key),
-    set: async (key, value) => {
+    async get(key) {
+      notClosed();
+      return keyv.get(key);
+    },
+    async set(key, value) {
+      notClosed();
       await pending.track(keyv.set(key, value));
     },
-    delete: (key) => pending.track(keyv.delete(key)),
+    async delete(key) {
+      notClosed();
+      return pending.track(keyv.delete(key));
+    },
     update: <T>(key: string, change: Change<T>) =>
-      lock.run(key, () =>
-        withSharedLock(client, key, async (commit) => {
+      lock.run(key, () => {
+        notClosed();
+        return withSharedLock(client, key, async (commit) => {
           const next = await runChange(change, decode<T>(await readRaw(client, key)));
           await commit(next);
           return next;
-        }),
-      ),
+        });
+      }),
     async scan<T>(prefix: string) {
+      notClosed();
       await pending.settle();
       return scanEntries<T>(client, prefix);
     },
     async deletePrefix(prefix) {
+      notClosed();
       await pending.settle();
       return deleteEntries(client, prefix);
     },
     async close() {
       await lock.drain();
       await pending.settle();
+      closed = true;
       open = false;
       // close() waits for the replies of commands already sent.
       if (client.isOpen) await client.close();
