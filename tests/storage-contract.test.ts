@@ -76,12 +76,17 @@ describe.each(BACKENDS)('storage contract: $name', (backend) => {
 
   it('scan returns exactly the keys with the prefix, whatever characters they hold', async () => {
     await open();
-    const inside = ['p:1', 'p:2', 'p:10', 'p:', 'p:a%b', 'p:_', 'p:ü'];
+    // LIKE wildcards (% _), glob characters (* ? [ ] \\) and non-ASCII: a backend that matches patterns must escape them.
+    const inside = ['p:1', 'p:2', 'p:10', 'p:', 'p:a%b', 'p:_', 'p:ü', 'p:*', 'p:?', 'p:[x]', 'p:\\'];
     for (const key of [...inside, 'p', 'pp:1', 'q:1', 'P:1', 'x:p:1']) await store.set(key, key.length);
     const rows = await store.scan<number>('p:');
     expect(sortedKeys(rows)).toEqual([...inside].sort());
     for (const [key, value] of rows) expect(value).toBe(key.length);
+    for (const prefix of ['p:*', 'p:?', 'p:[', 'p:_', 'p:a%', 'p:\\']) expect(sortedKeys(await store.scan(prefix)), prefix).toEqual(inside.filter((key) => key.startsWith(prefix)).sort());
     expect(await store.scan('none:')).toEqual([]);
+    expect(await store.deletePrefix('p:*')).toBe(1);
+    expect(await store.deletePrefix('p:_')).toBe(1);
+    expect(await store.scan('p:')).toHaveLength(inside.length - 2);
   });
 
   it('scan and deletePrefix see writes called before them that were not awaited yet', async () => {
