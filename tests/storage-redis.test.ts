@@ -32,4 +32,19 @@ describe.skipIf(!redis)('Redis storage', () => {
     expect(await h.store.get('k')).toBe('before');
     expect(lines().filter((l) => l['msg'] === 'storage error').map((l) => [l['op'], l['key']])).toEqual([['update', 'k']]);
   });
+
+  it('an update waits out the lock of a process that died holding it, then runs', async () => {
+    const h: Harness = await redis!.open(memoryLogger().log);
+    cleanups.push(() => h.cleanup());
+    await h.store.set('k', 1);
+    const dead = createClient({ url: h.url });
+    await dead.connect();
+    // A lock its owner will never release: only its expiry frees the key.
+    await dead.sendCommand(['SET', lockKey('k'), 'a-dead-process', 'PX', '400']);
+    await dead.close();
+    const started = performance.now();
+    expect(await h.store.update<number>('k', (n) => n! + 1)).toBe(2);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(300);
+    expect(await h.store.get('k')).toBe(2);
+  });
 });
