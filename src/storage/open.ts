@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { maskUrl } from './connection.js';
 import { openMemoryStore } from './memory.js';
 import { StorageError, type Store } from './store.js';
 
@@ -27,6 +28,19 @@ const SQLITE: Scheme = {
 export const STORAGE_SCHEMES: readonly Scheme[] = [
   SQLITE,
   {
+    example: 'redis://:password@127.0.0.1:6379',
+    about: 'a Redis server that every bot process shares; rediss:// for TLS, /N for database N',
+    pattern: /^(rediss?:\/\/.+)$/,
+    open: async (url, log) => (await import('./redis/index.js')).openRedisStore(url, log),
+  },
+  {
+    example: 'postgresql://user:password@127.0.0.1:5432/bot',
+    about: 'a PostgreSQL database that every bot process shares; postgres:// too',
+    // The database is named explicitly: without one, PostgreSQL would quietly pick the user's name.
+    pattern: /^(postgres(?:ql)?:\/\/[^/?#]*\/[^/?#]+.*)$/,
+    open: async (url, log) => (await import('./postgres/index.js')).openPostgresStore(url, log),
+  },
+  {
     example: 'memory://',
     about: 'a throwaway store',
     pattern: /^memory:(?:\/\/)?$/,
@@ -36,8 +50,9 @@ export const STORAGE_SCHEMES: readonly Scheme[] = [
 
 export const isSupportedStorageUrl = (url: string): boolean => STORAGE_SCHEMES.some((s) => s.pattern.test(url));
 
-/** For messages: "sqlite://data/bot.sqlite (a SQLite file, …) or memory:// (a throwaway store)". */
-export const SUPPORTED_STORAGE_URLS = STORAGE_SCHEMES.map((s) => `${s.example} (${s.about})`).join(' or ');
+/** For messages: "sqlite://data/bot.sqlite (a SQLite file, …), redis://… (…) or memory:// (a throwaway store)". */
+const described = STORAGE_SCHEMES.map((s) => `${s.example} (${s.about})`);
+export const SUPPORTED_STORAGE_URLS = `${described.slice(0, -1).join(', ')} or ${described.at(-1)}`;
 
 /** The absolute path of the file a sqlite:// URL names, as openStore resolves it; undefined for other backends. */
 export function sqliteFileOf(url: string): string | undefined {
@@ -51,5 +66,6 @@ export async function openStore(url: string, log: Logger): Promise<Store> {
     const match = scheme.pattern.exec(url);
     if (match) return scheme.open(match[1] ?? '', log);
   }
-  throw new StorageError(`STORAGE_URL "${url}" is not supported: use ${SUPPORTED_STORAGE_URLS}`);
+  // The URL may hold a password: it is shown masked.
+  throw new StorageError(`STORAGE_URL "${maskUrl(url)}" is not supported: use ${SUPPORTED_STORAGE_URLS}`);
 }

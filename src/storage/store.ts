@@ -28,7 +28,8 @@ export interface Store {
    * Atomic per key: concurrent updates of one key run one after another, each
    * change seeing the value the previous one wrote, so none is lost. The
    * memory and SQLite backends lock in this process only, so run one process
-   * per SQLite file; a shared backend must make this hold across processes.
+   * per SQLite file; the shared backends (Redis, PostgreSQL) make this hold
+   * across processes too.
    * set and delete do not wait for updates: do not mix them with update on a
    * key that is updated concurrently.
    *
@@ -56,7 +57,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** The storage cannot be opened: an unsupported STORAGE_URL, an unreadable or corrupt file. */
+/** The storage cannot be opened: an unsupported STORAGE_URL, an unreadable or corrupt file, a server that cannot be reached or refuses. */
 export class StorageError extends Error {
   override readonly name = 'StorageError';
 }

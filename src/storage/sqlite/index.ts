@@ -5,6 +5,7 @@ import Keyv from 'keyv';
 import type { Logger } from 'pino';
 import { KeyedLock } from '../lock.js';
 import { logFailures, runChange } from '../logged.js';
+import { PendingWrites } from '../pending.js';
 import { StorageError, type Change, type Store } from '../store.js';
 import { RowBatcher, type Query } from './batcher.js';
 import { NAMESPACE, TABLE, batchedAdapter, deleteRows, scanRows } from './keyv-rows.js';
@@ -43,17 +44,9 @@ export async function openSqliteStore(file: string, log: Logger): Promise<Store>
   const lock = new KeyedLock();
   // Every write in flight. Keyv hands a write to the batcher only a few microtasks
   // after it is called, so the batcher's own queue would miss one just called.
-  const writing = new Set<Promise<unknown>>();
-  const track = <R>(write: Promise<R>): Promise<R> => {
-    writing.add(write);
-    const forget = () => writing.delete(write);
-    write.then(forget, forget);
-    return write;
-  };
-  /** Resolves once every write called so far has finished (not later ones, so a scan cannot starve). */
-  const settle = async () => {
-    await Promise.allSettled([...writing]);
-  };
+  const pending = new PendingWrites();
+  const track = <R>(write: Promise<R>) => pending.track(write);
+  const settle = () => pending.settle();
 
   const store: Store = {
     get: (key) => keyv.get(key),
