@@ -62,12 +62,6 @@ describe('the bundled content pack', () => {
     expect(content.attribution(16)).toBeUndefined();
   });
 
-  it('logs its load time at debug level', async () => {
-    const debug = vi.fn();
-    await loadContent(DEFAULT_CONTENT_DIR, { debug } as unknown as Logger);
-    expect(debug).toHaveBeenCalledWith({ ms: expect.any(Number), dir: DEFAULT_CONTENT_DIR }, 'content loaded');
-  });
-
   it('ships JSON Schemas that match the zod schemas', async () => {
     for (const [file, text] of Object.entries(schemaFiles())) {
       expect(await readFile(join(SCHEMA_DIR, file), 'utf8'), `${file}: run npm run content:schemas`).toBe(text);

@@ -127,7 +127,8 @@ describe('/quiz start', () => {
     await stop(d().member, ch).reply();
   });
 
-  it('options out of range never reach the bot: Discord itself refuses them', () => {
+  // What this checks is the bot's own command definition (min, max, choices), as Discord enforces it.
+  it('the /quiz start definition bounds its options, so out-of-range values are refused before they reach the bot', () => {
     const ch = freshChannel('range');
     expect(() => start(d().member, ch, { questions: 0 })).toThrow(LocalDiscordError);
     expect(() => start(d().member, ch, { questions: 11 })).toThrow(/above max_value 10/);
