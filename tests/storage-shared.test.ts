@@ -113,8 +113,9 @@ describe.concurrent.each(SHARED)('opening $name storage that cannot be used', ({
 
   it('npm start stops with one line naming STORAGE_URL and the refused password, and never shows the password', { timeout: 30_000 }, async () => {
     const url = withPassword(serverUrl, wrongPassword);
-    // DISCORD_API_URL points nowhere: the start must end at the storage, before any login.
-    const run = await runBotToExit({ env: { DISCORD_TOKEN: 'not-a-token', DISCORD_API_URL: 'http://127.0.0.1:9/api', STORAGE_URL: url, LOG_LEVEL: 'info' } });
+    // A token of the right shape (so the configuration passes) and a DISCORD_API_URL that points
+    // nowhere: the start must end at the storage, before any login.
+    const run = await runBotToExit({ env: { DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB', DISCORD_API_URL: 'http://127.0.0.1:9/api', STORAGE_URL: url, LOG_LEVEL: 'info' } });
     expect(run.code).toBe(1);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
