@@ -10,7 +10,7 @@ import { registerEvents, type WiredEvents } from './events/lib/register.js';
 import { GuildRetention } from './guilds/retention.js';
 import { checkHealth, readGateway } from './health.js';
 import type { Logger } from './logger.js';
-import { Metrics } from './metrics.js';
+import { noMetrics, type Recorder } from './metrics.js';
 import { startMonitorServer, type MonitorServer } from './monitor-server.js';
 import { systemClock, type Clock } from './clock.js';
 import { schedulePoster } from './prompts/post.js';
@@ -49,7 +49,7 @@ interface Wiring {
 }
 
 /** The services around one client, with the event list wired to it before it logs in. */
-function wire(client: Client, shared: { config: Config; content: Context['content']; store: Store; clock: Clock; metrics: Metrics; log: Logger }): Wiring {
+function wire(client: Client, shared: { config: Config; content: Context['content']; store: Store; clock: Clock; metrics: Recorder; log: Logger }): Wiring {
   const { config, content, store, clock, metrics, log } = shared;
   // The services hold the client before it is logged in; nothing uses it as ready before the
   // ready event, because discord.js holds back every other dispatch until then.
@@ -88,8 +88,11 @@ function wire(client: Client, shared: { config: Config; content: Context['conten
 export async function startBot({ config, log, clock = systemClock, signal, retry }: StartOptions): Promise<RunningBot> {
   const started = performance.now();
   const content = await loadContent(config.CONTENT_DIR, log);
-  const metrics = new Metrics({ processMetrics: config.METRICS_PORT !== undefined });
-  const store = timeStore(await openStore(config.STORAGE_URL, log), metrics.storageOp);
+  // Off by default: then nothing is timed or counted, and prom-client is never loaded.
+  const prometheus = config.METRICS_PORT === undefined ? undefined : new (await import('./metrics-prometheus.js')).Metrics({ processMetrics: true });
+  const metrics: Recorder = prometheus ?? noMetrics;
+  const opened = await openStore(config.STORAGE_URL, log);
+  const store = prometheus ? timeStore(opened, prometheus.storageOp) : opened;
   let connected: Client | undefined;
   let current: Wiring | undefined;
   metrics.watchGateway(() => readGateway(connected));
@@ -109,8 +112,8 @@ export async function startBot({ config, log, clock = systemClock, signal, retry
     await store.close();
   };
   try {
-    if (config.METRICS_PORT !== undefined) {
-      monitor = await startMonitorServer({ host: config.METRICS_HOST, port: config.METRICS_PORT, metrics, health: () => checkHealth(connected, store), log });
+    if (prometheus && config.METRICS_PORT !== undefined) {
+      monitor = await startMonitorServer({ host: config.METRICS_HOST, port: config.METRICS_PORT, metrics: prometheus, health: () => checkHealth(connected, store), log });
     }
     connected = await connect({
       apiUrl: config.DISCORD_API_URL,

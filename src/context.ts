@@ -2,7 +2,7 @@ import type { Client } from 'discord.js';
 import type { Config } from './config.js';
 import type { Content } from './content/types.js';
 import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
+import type { Recorder } from './metrics.js';
 import type { Store } from './storage/store.js';
 import type { Clock } from './clock.js';
 import type { Cooldowns } from './cooldowns.js';
@@ -27,7 +27,7 @@ export interface Context {
   /** Stops a left server's schedules, keeps its data for DATA_RETENTION_DAYS, restores it on return, deletes it after. */
   readonly retention: GuildRetention;
   /** This bot's Prometheus metrics; the central interaction handler records each interaction's outcome. */
-  readonly metrics: Metrics;
+  readonly metrics: Recorder;
   /** A child logger carrying the interaction's guild, channel, user and command (for an event: its name). */
   readonly log: Logger;
 }

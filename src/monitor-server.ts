@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Health } from './health.js';
 import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from './metrics-prometheus.js';
 
 export interface MonitorServer {
   /** http://host:port, with the port actually bound (METRICS_PORT=0 picks one). */

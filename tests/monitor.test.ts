@@ -11,6 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
 import { checkHealth } from '../src/health.js';
+import { noMetrics } from '../src/metrics.js';
+import { Metrics } from '../src/metrics-prometheus.js';
 import { startMonitorServer } from '../src/monitor-server.js';
 import type { Store } from '../src/storage/store.js';
 import { ManualClock } from '../tools/manual-clock.js';
@@ -100,7 +102,7 @@ describe('/healthz', () => {
     expect(await checkHealth(ready, hanging, 100)).toEqual({ ok: false, reason: 'storage did not answer a read within 100 ms' });
     expect(await checkHealth(ready, failing)).toEqual({ ok: false, reason: 'storage read failed: SQLITE_IOERR: disk I/O error' });
     // The same through a monitor server, as a supervisor would see it.
-    const server = await startMonitorServer({ host: '127.0.0.1', port: 0, metrics: t.bot.services.metrics, health: () => checkHealth(ready, hanging, 100), log: silentLogger() });
+    const server = await startMonitorServer({ host: '127.0.0.1', port: 0, metrics: new Metrics(), health: () => checkHealth(ready, hanging, 100), log: silentLogger() });
     try {
       expect(await get(`${server.url}/healthz`)).toMatchObject({ status: 503, body: 'storage did not answer a read within 100 ms\n' });
     } finally {
@@ -249,5 +251,20 @@ describe('the metrics server and the bot', () => {
     expect(discord.identifies).toBe(0);
     expect(discord.calls).toEqual([]);
     expect(existsSync(join(tmp.dir, 'bot.sqlite-wal'))).toBe(false);
+  });
+});
+
+describe('with METRICS_PORT unset', () => {
+  it('serves no monitor and records into the no-op recorder, so prom-client is never loaded', async () => {
+    const bot = await startTestBot();
+    try {
+      expect(bot.bot.monitor).toBeUndefined();
+      expect(bot.bot.services.metrics).toBe(noMetrics);
+      // A command still works with nothing recording it.
+      const reply = await bot.discord.runCommand({ user: bot.discord.member, channelId: bot.discord.channels.general.id, name: 'help' }).reply();
+      expect(reply.ephemeral).toBe(true);
+    } finally {
+      await bot.stop();
+    }
   });
 });
