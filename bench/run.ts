@@ -128,7 +128,8 @@ async function main(): Promise<void> {
       if (tally.timedOut || tally.rejected) throw new Error(`warm-up of the ${side.kind}: ${tally.timedOut} unanswered, ${tally.rejected} wrong answers`);
     }
     for (const r of warm) await stopRound(bot, r.channelId);
-    // The first leaderboard of a guild reads all 50,000 tallies from SQLite; later ones use the in-memory copy.
+    // The first leaderboard a user asks for after the start: the bot reads the 50,000 tallies into its
+    // standings in the background after ready, so this one no longer waits for SQLite.
     const lbBot = leaderboardPayloads(bot.discord, leaderboardGuild, LEADERBOARD_USERS);
     const lbBase = leaderboardPayloads(base.discord, [...base.discord.state.guilds.keys()][1]!, LEADERBOARD_USERS);
     for (const [side, payload, ok] of [
@@ -308,8 +309,8 @@ async function main(): Promise<void> {
   };
 
   for (const [label, results, min] of [
-    ['/excerpt', excerptResults, 0.8],
-    ['quiz answer (tally write)', clickResults, 0.5],
+    ['/excerpt', excerptResults, 0.9],
+    ['quiz answer (tally write)', clickResults, 0.85],
   ] as const) {
     for (const c of LEVELS) {
       const r = results[c]!;
@@ -363,8 +364,8 @@ async function main(): Promise<void> {
       baseline: lat(r.baseline),
       bot: lat(r.bot),
       ratio: `p99 ${(r.bot.latency.p99 / r.baseline.latency.p99).toFixed(2)}x`,
-      target: isQuiz ? 'p99 < 50 ms' : '',
-      status: isQuiz ? check('open loop 1,000 quiz answers/s: p99 < 50 ms', `${fmt(r.bot.latency.p99)} ms`, r.bot.latency.p99 < 50) : '',
+      target: isQuiz ? 'p99 <= 2x baseline' : '',
+      status: isQuiz ? check('open loop 1,000 quiz answers/s: p99 <= 2x the baseline p99', `${fmt(r.bot.latency.p99)} ms vs ${fmt(r.baseline.latency.p99)} ms`, r.bot.latency.p99 <= 2 * r.baseline.latency.p99) : '',
     });
   }
   for (const c of LEVELS) {
@@ -382,11 +383,21 @@ async function main(): Promise<void> {
       baseline: `${lat(r.baseline)} · ${r.baseline.timedOut + r.baseline.rejected}`,
       bot: `${lat(r.bot)} · ${r.bot.timedOut + r.bot.rejected}`,
       ratio: '',
-      target: c === 1 ? 'p99 < 200 ms' : '',
-      status: c === 1 ? check('leaderboard on 50,000 tallied users < 200 ms (c=1, p99)', `${fmt(r.bot.latency.p99)} ms`, r.bot.latency.p99 < 200) : '',
+      target: c === 1 ? 'p99 < 10 ms' : c === 50 ? 'p99 < 50 ms' : '',
+      status:
+        c === 1 || c === 50
+          ? check(`leaderboard on 50,000 tallied users, c=${c}: p99 < ${c === 1 ? 10 : 50} ms`, `${fmt(r.bot.latency.p99)} ms`, r.bot.latency.p99 < (c === 1 ? 10 : 50))
+          : '',
     });
   }
-  rows.push({ measurement: '  first leaderboard after start (cold: reads SQLite), ms', baseline: '', bot: fmt(coldLeaderboardMs), ratio: '', target: '', status: '' });
+  rows.push({
+    measurement: '  first leaderboard after start, ms',
+    baseline: '',
+    bot: fmt(coldLeaderboardMs),
+    ratio: '',
+    target: '< 100 ms',
+    status: check('first leaderboard after a start < 100 ms', `${fmt(coldLeaderboardMs)} ms`, coldLeaderboardMs < 100),
+  });
   const late = summarise(schedule.lateness);
   rows.push({ measurement: 'scheduled prompt: due -> post received, ms (5 runs)', baseline: '', bot: `p50 ${fmt(late.p50, 0)} · max ${fmt(late.max, 0)} · ${schedule.threads}/5 threads`, ratio: '', target: '', status: '' });
   rows.push({
@@ -404,8 +415,11 @@ async function main(): Promise<void> {
       baseline: fmt(r.baseline),
       bot: fmt(r.bot),
       ratio: `${(r.bot / r.baseline).toFixed(2)}x`,
-      target: g === 2500 ? '< baseline' : '',
-      status: g === 2500 ? check('RSS with 2,500 guilds below the baseline', `${fmt(r.bot)} vs ${fmt(r.baseline)} MiB`, r.bot < r.baseline) : '',
+      target: g === 1 ? '<= 1.1x' : g === 2500 ? '<= 0.8x' : '',
+      status:
+        g === 1 || g === 2500
+          ? check(`RSS with ${g === 1 ? '1 guild' : '2,500 guilds'} <= ${g === 1 ? '1.1' : '0.8'}x the baseline`, `${(r.bot / r.baseline).toFixed(2)}x`, r.bot / r.baseline <= (g === 1 ? 1.1 : 0.8))
+          : '',
     });
   }
   rows.push({
@@ -413,8 +427,8 @@ async function main(): Promise<void> {
     baseline: fmt(rss[1]!.baselineFirstAnswerMs, 0),
     bot: `p50 ${fmt(startup.p50, 0)} · max ${fmt(startup.max, 0)}`,
     ratio: `${(startup.p50 / rss[1]!.baselineFirstAnswerMs).toFixed(2)}x`,
-    target: '< 1,500 ms',
-    status: check('start to first answer < 1.5 s', `${fmt(startup.max, 0)} ms (slowest of ${startups.length})`, startup.max < 1500),
+    target: '<= 1.2x',
+    status: check('start to first answer <= 1.2x the baseline', `${(startup.p50 / rss[1]!.baselineFirstAnswerMs).toFixed(2)}x (median of ${startups.length})`, startup.p50 / rss[1]!.baselineFirstAnswerMs <= 1.2),
   });
   rows.push({ measurement: `process start -> first answer, 2,500 guilds, ms`, baseline: fmt(rss[2500]!.baselineFirstAnswerMs, 0), bot: fmt(rss[2500]!.botFirstAnswerMs, 0), ratio: '', target: '', status: '' });
 
