@@ -1,7 +1,7 @@
 import KeyvPostgres from '@keyv/postgres';
-import Keyv from 'keyv';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { jsonKeyv } from '../json-keyv.js';
 import { maskUrl, OPEN_TIMEOUT_MS, openFailure, withTimeout } from '../connection.js';
 import { KeyedLock } from '../lock.js';
 import { logFailures, runChange } from '../logged.js';
@@ -81,15 +81,7 @@ export async function openPostgresStore(url: string, log: Logger): Promise<Store
   }
 
   // Keys are prefixed by rowKey, not by Keyv (see keyv-rows.ts).
-  const keyv = new Keyv({
-    store: adapter,
-    namespace: NAMESPACE,
-    useKeyPrefix: false,
-    serialize: JSON.stringify,
-    deserialize: (raw: string) => JSON.parse(raw) as never,
-    throwOnErrors: true,
-  });
-  keyv.on('error', (error: unknown) => log.debug({ err: error }, 'storage adapter error event'));
+  const keyv = jsonKeyv(adapter, log, { namespace: NAMESPACE, useKeyPrefix: false });
 
   const lock = new KeyedLock();
   const pending = new PendingWrites();

@@ -1,6 +1,6 @@
 import KeyvRedis, { createClient } from '@keyv/redis';
-import Keyv from 'keyv';
 import type { Logger } from 'pino';
+import { jsonKeyv } from '../json-keyv.js';
 import { maskUrl, OPEN_TIMEOUT_MS, openFailure, withTimeout } from '../connection.js';
 import { KeyedLock } from '../lock.js';
 import { logFailures, runChange } from '../logged.js';
@@ -44,16 +44,7 @@ export async function openRedisStore(url: string, log: Logger): Promise<Store> {
 
   const adapter = new KeyvRedis(client, { namespace: NAMESPACE, keyPrefixSeparator: SEPARATOR, throwOnErrors: true });
   // The key is prefixed by the adapter (namespace + separator), not by Keyv as well.
-  const keyv = new Keyv({
-    store: adapter,
-    namespace: NAMESPACE,
-    useKeyPrefix: false,
-    serialize: JSON.stringify,
-    deserialize: (raw: string) => JSON.parse(raw) as never,
-    throwOnErrors: true,
-  });
-  // Failed operations are logged where they are awaited; this catches the adapter's own events.
-  keyv.on('error', (error: unknown) => log.debug({ err: error }, 'storage adapter error event'));
+  const keyv = jsonKeyv(adapter, log, { namespace: NAMESPACE, useKeyPrefix: false });
 
   const lock = new KeyedLock();
   const pending = new PendingWrites();

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import KeyvSqlite from '@keyv/sqlite';
-import Keyv from 'keyv';
 import type { Logger } from 'pino';
+import { jsonKeyv } from '../json-keyv.js';
 import { KeyedLock } from '../lock.js';
 import { logFailures, runChange } from '../logged.js';
 import { PendingWrites } from '../pending.js';
@@ -30,16 +30,7 @@ export async function openSqliteStore(file: string, log: Logger): Promise<Store>
   }
 
   const rows = new RowBatcher(query, table);
-  const keyv = new Keyv({
-    store: batchedAdapter(rows, query, table),
-    namespace: NAMESPACE,
-    // Plain JSON is several times faster than Keyv's default serialiser and our values are plain data.
-    serialize: JSON.stringify,
-    deserialize: (raw: string) => JSON.parse(raw) as never,
-    throwOnErrors: true,
-  });
-  // Failed operations are logged where they are awaited; this catches the adapter's own events.
-  keyv.on('error', (error: unknown) => log.debug({ err: error }, 'storage adapter error event'));
+  const keyv = jsonKeyv(batchedAdapter(rows, query, table), log, { namespace: NAMESPACE });
 
   const lock = new KeyedLock();
   // Every write in flight. Keyv hands a write to the batcher only a few microtasks
