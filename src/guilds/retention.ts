@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from '../clock.js';
+import { KeyedLock } from '../storage/lock.js';
 import type { Logger } from '../logger.js';
 import type { QuizRunner } from '../quiz/runner.js';
 import type { Standings } from '../quiz/standings.js';
@@ -40,7 +41,8 @@ export type Presence = 'member' | 'absent' | 'unknown';
  */
 export class GuildRetention {
   readonly #o: Required<GuildRetentionOptions>;
-  readonly #chains = new Map<string, Promise<unknown>>();
+  /** Steps on one server run one after another, never interleaved. */
+  readonly #steps = new KeyedLock();
   #timer: TimerHandle | undefined;
   #sweeping: Promise<void> | undefined;
   #sweepAgain = false;
@@ -59,7 +61,7 @@ export class GuildRetention {
     const disarmed = this.#o.schedules.suspendGuild(guildId);
     const endedRounds = this.#o.quiz.endGuild(guildId);
     this.#o.standings.forget(guildId);
-    return this.#serial(guildId, async () => {
+    return this.#steps.run(guildId, async () => {
       const departure = await recordDeparture(this.#o.store, guildId, this.#o.clock.now());
       this.#o.log.info({ guildId, disarmed, endedRounds, keptDays: this.#o.retentionMs / 86_400_000 }, 'left a server: its schedules are stopped and its data kept');
       if (this.#o.retentionMs === 0) await this.#purge(guildId);
@@ -69,7 +71,7 @@ export class GuildRetention {
 
   /** The bot was added to the server (again). */
   returned(guildId: string): Promise<ReturnResult> {
-    return this.#serial(guildId, async (): Promise<ReturnResult> => {
+    return this.#steps.run(guildId, async (): Promise<ReturnResult> => {
       const { store, clock, schedules, log, retentionMs } = this.#o;
       const departure = await getDeparture(store, guildId);
       const now = clock.now();
@@ -130,7 +132,7 @@ export class GuildRetention {
 
   /** Resolves when no sweep and no server's step is running. */
   async idle(): Promise<void> {
-    while (this.#sweeping || this.#chains.size) await Promise.allSettled([this.#sweeping, ...this.#chains.values()]);
+    while (this.#sweeping || this.#steps.size) await Promise.allSettled([this.#sweeping, this.#steps.drain()]);
   }
 
   /**
@@ -160,7 +162,7 @@ export class GuildRetention {
     try {
       for (const d of await listDepartures(store)) {
         if (this.#stopped) return;
-        if (isExpired(d, clock.now(), retentionMs)) await this.#serial(d.guildId, () => this.#purge(d.guildId));
+        if (isExpired(d, clock.now(), retentionMs)) await this.#steps.run(d.guildId, () => this.#purge(d.guildId));
       }
     } catch (error) {
       log.error({ err: error }, 'retention sweep failed; trying again at the next one');
@@ -186,20 +188,5 @@ export class GuildRetention {
       this.#arm();
       void this.sweep();
     }, this.#o.sweepEveryMs);
-  }
-
-  /** Runs fn after the server's previous step, so steps on one server never interleave. */
-  #serial<T>(guildId: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.#chains.get(guildId) ?? Promise.resolve();
-    const next = previous.then(fn, fn);
-    const tail = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#chains.set(guildId, tail);
-    void tail.then(() => {
-      if (this.#chains.get(guildId) === tail) this.#chains.delete(guildId);
-    });
-    return next;
   }
 }
