@@ -74,7 +74,10 @@ async function main(): Promise<number> {
     const question = await discord.waitForMessage(quiz.id, (m) => m.components.length > 0 && buttons(m).every((b) => b.custom_id.includes(`:${q}:`)));
     showPost(question);
     const letters = buttons(question);
-    const correct = (bot.services.content.questions().find((x) => question.embeds.some((e) => String((e as { description?: string }).description).startsWith(x.prompt)))?.options ?? []).findIndex((o) => o.correct);
+    // Options are shuffled per message: find the right one by the option id its button names.
+    const shown = bot.services.content.questions().find((x) => question.embeds.some((e) => String((e as { description?: string }).description).startsWith(x.prompt)));
+    const rightId = shown?.options.find((o) => o.correct)?.id;
+    const correct = letters.findIndex((b) => b.custom_id.split(':')[4] === rightId);
     const aliceChoice = letters[Math.max(0, correct)]!;
     const bobChoice = letters[(Math.max(0, correct) + 1) % letters.length]!;
     say(`alice clicks ${aliceChoice.label}, bob clicks ${bobChoice.label}:`);
