@@ -11,7 +11,7 @@ import { Standings } from '../src/quiz/standings.js';
 import { listTallies } from '../src/quiz/tallies.js';
 import { systemClock } from '../src/clock.js';
 import { openStore } from '../src/storage/open.js';
-import { spawnBot, startChildBot, type ChildBot } from './support/child-bot.js';
+import { spawnBot, type ChildBot } from './support/child-bot.js';
 import { LocalDiscord, type InteractionHandle, type MessageRecord } from '../tools/local-discord/index.js';
 import { silentLogger } from './support/log.js';
 import { buttonsOf } from './support/messages.js';

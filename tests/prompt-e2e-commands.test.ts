@@ -13,7 +13,6 @@ import { LocalDiscordError, type MessageRecord, type OptionValue, type UserRecor
 const M = 60_000;
 const H = 60 * M;
 const D = 24 * H;
-const EPHEMERAL = 64;
 
 // ---- helpers ---------------------------------------------------------------
 

@@ -21,7 +21,6 @@ beforeAll(async () => {
 afterAll(() => bot.stop());
 
 const d = () => bot.discord;
-const store = () => bot.bot.services.store;
 
 interface World {
   guild: GuildRecord;

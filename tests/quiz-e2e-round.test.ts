@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Question } from '../src/content/schema.js';
 import { ManualClock } from '../tools/manual-clock.js';
-import { EPHEMERAL, type Embed, embedOf, buttonsOf, correctIndex, isRevealed, questionOf as questionIn } from './support/messages.js';
+import { EPHEMERAL, embedOf, buttonsOf, correctIndex, isRevealed, questionOf as questionIn } from './support/messages.js';
 import { startTestBot, type TestBot } from './support/bot.js';
 import { LocalDiscordError, type MessageRecord, type UserRecord } from '../tools/local-discord/index.js';
 

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Prompt } from '../src/content/schema.js';
 import { openStore } from '../src/storage/open.js';
 import type { Store } from '../src/storage/store.js';
 import {
