@@ -200,6 +200,15 @@ describe('a broken content pack is rejected with a specific message', () => {
     );
   });
 
+  it('reports a question id too long to travel in a button, while a prompt may have a longer one', async () => {
+    const long = 'x'.repeat(41);
+    const problems = await problemsIn(await brokenPack((f) => {
+      question(f, 0).id = long;
+      f.prompts.prompts[0]!.id = 'p'.repeat(60);
+    }));
+    expect(problems).toEqual([expect.stringMatching(/^questions\.json: questions\[0\].*\.id: at most 40 characters \(it travels in button ids\)$/)]);
+  });
+
   it('reports an option too long for a button label once the bot adds "A. "', async () => {
     await expectOnly(
       (f) => {

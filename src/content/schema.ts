@@ -21,7 +21,9 @@ export const CATEGORY_LABELS: Record<Category, string> = {
   verification: 'Verification moves',
 };
 
-const id = z.string().max(40).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lower-case letters, digits and dashes');
+const id = z.string().max(64).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lower-case letters, digits and dashes');
+/** A question's id travels in practice buttons' custom ids, which Discord caps at 100 characters. */
+const questionId = id.max(40, 'at most 40 characters (it travels in button ids)');
 const paragraphNumber = z.number().int().min(1);
 
 export const paragraphSchema = z.object({ n: paragraphNumber, text: z.string().min(1) }).strict();
@@ -114,7 +116,7 @@ export const EXAMINES = ['author', 'outlets', 'quoted'] as const;
 
 export const questionSchema = z
   .object({
-    id,
+    id: questionId,
     category: categorySchema,
     difficulty: z.union([z.literal(1), z.literal(2), z.literal(3)]),
     prompt: z.string().min(1),
