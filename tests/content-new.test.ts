@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isSubheading, packFiles, parseArticleText, slugify, type TextArticle } from '../src/content/from-text.js';
-import { DEFAULT_CONTENT_DIR } from '../src/content/loader.js';
+import { DEFAULT_CONTENT_DIR, loadContent } from '../src/content/loader.js';
 import type { ArticleFile, AttributionFile } from '../src/content/schema.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -178,5 +178,32 @@ describe('npm run content:new', { timeout: 60_000 }, () => {
     const run = await runOn('T\nA paragraph.\n', '--id', '../escape');
     expect(run.status).toBe(1);
     expect(run.stderr).toBe('content:new: --id "../escape": use lower-case letters, digits and dashes\n');
+  });
+});
+
+describe('the harbour-bridge practice pack (tests/fixtures/packs/harbour-bridge)', { timeout: 60_000 }, () => {
+  const dir = join(repoRoot, 'tests', 'fixtures', 'packs', 'harbour-bridge');
+
+  it('passes content:check, validity rules included, with no warnings', () => {
+    const check = contentCheck(dir);
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+    expect(check.stdout).toContain('Bank rules: passed');
+    expect(check.stdout).not.toMatch(/warning/i);
+    expect(check.stdout).toContain(`Content pack OK: ${dir} (7 paragraphs, 7 questions, 2 prompts)`);
+  });
+
+  it('loads as a pack whose wrong options all say why, across several skills', async () => {
+    const content = await loadContent(dir);
+    expect(content.title).toMatch(/fictional/i);
+    const questions = content.questions();
+    expect(questions).toHaveLength(7);
+    expect(content.prompts).toHaveLength(2);
+    expect(new Set(questions.map((q) => q.category)).size).toBeGreaterThanOrEqual(5);
+    for (const q of questions) {
+      expect(q.options.every((o) => o.correct || o.why)).toBe(true);
+      expect(q.options.every((o) => /^[a-z0-9-]+$/.test(o.id))).toBe(true);
+    }
+    expect(new Set(questions.map((q) => q.options.findIndex((o) => o.correct))).size).toBeGreaterThanOrEqual(3);
   });
 });
