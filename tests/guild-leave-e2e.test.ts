@@ -11,7 +11,7 @@ import type { Schedule } from '../src/schedule/types.js';
 import { LocalDiscord, type ChannelRecord, type MessageRecord, type OptionValue } from '../tools/local-discord/index.js';
 import { ManualClock } from '../tools/manual-clock.js';
 import { startTestBot, type TestBot } from './support/bot.js';
-import { buttonsOf, correctIndex, isRevealed, questionOf } from './support/messages.js';
+import { buttonsOf, correctIndex, isRevealed, promptPosts, promptPostsWithThreads, questionOf } from './support/messages.js';
 
 const S = 1000;
 const M = 60 * S;
@@ -73,19 +73,8 @@ async function stored(server: Server, id: string): Promise<Schedule> {
   return s!;
 }
 
-/** The bot's prompt posts in a channel (not interaction replies). */
-const posts = (channelId: string) => d().messages(channelId).filter((m) => m.author.id === d().bot.id && !m.interaction && !m.ephemeral);
-
-function postsWithThreads(channelId: string, count: number): Promise<MessageRecord[]> {
-  return d().waitFor(
-    () => {
-      const list = posts(channelId);
-      return list.length >= count && list.every((m) => m.thread_id) ? list : undefined;
-    },
-    5000,
-    `${count} prompt post(s) with threads`,
-  );
-}
+const posts = (channelId: string) => promptPosts(d(), channelId);
+const postsWithThreads = (channelId: string, count: number) => promptPostsWithThreads(d(), channelId, count);
 
 /** Moves the clock, then waits for the runs and sweeps it started. */
 async function advance(ms: number): Promise<void> {

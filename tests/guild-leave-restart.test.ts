@@ -7,9 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDeparture } from '../src/guilds/departures.js';
 import { listSchedules } from '../src/schedule/repository.js';
-import { LocalDiscord, type MessageRecord, type OptionValue } from '../tools/local-discord/index.js';
+import { LocalDiscord, type OptionValue } from '../tools/local-discord/index.js';
 import { ManualClock } from '../tools/manual-clock.js';
 import { startTestBot, type TestBot } from './support/bot.js';
+import { promptPosts, promptPostsWithThreads } from './support/messages.js';
 
 const M = 60_000;
 const H = 60 * M;
@@ -57,18 +58,8 @@ async function cancelAll(server: Server): Promise<void> {
   }
 }
 
-const posts = (channelId: string) => d().messages(channelId).filter((m) => m.author.id === d().bot.id && !m.interaction && !m.ephemeral);
-
-function postsWithThreads(channelId: string, count: number): Promise<MessageRecord[]> {
-  return d().waitFor(
-    () => {
-      const list = posts(channelId);
-      return list.length >= count && list.every((m) => m.thread_id) ? list : undefined;
-    },
-    5000,
-    `${count} prompt post(s) with threads`,
-  );
-}
+const posts = (channelId: string) => promptPosts(d(), channelId);
+const postsWithThreads = (channelId: string, count: number) => promptPostsWithThreads(d(), channelId, count);
 
 async function advance(ms: number): Promise<void> {
   await clock.advance(ms);

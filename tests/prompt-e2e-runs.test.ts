@@ -13,6 +13,7 @@ import { ManualClock } from '../tools/manual-clock.js';
 import type { Schedule } from '../src/schedule/types.js';
 import { startTestBot, useCleanBot, type TestBot } from './support/bot.js';
 import { memoryLogger } from './support/log.js';
+import { promptPosts, promptPostsWithThreads } from './support/messages.js';
 import type { MessageRecord, OptionValue } from '../tools/local-discord/index.js';
 
 const S = 1000;
@@ -44,9 +45,7 @@ async function schedule(bot: Bot, options: Record<string, OptionValue>): Promise
   return id!;
 }
 
-/** The bot's prompt posts in a channel (not interaction replies). */
-const posts = (bot: Bot, channelId: string) =>
-  bot.tb.discord.messages(channelId).filter((m) => m.author.id === bot.tb.discord.bot.id && !m.interaction && !m.ephemeral);
+const posts = (bot: Bot, channelId: string) => promptPosts(bot.tb.discord, channelId);
 
 const text = (m: MessageRecord) => String((m.embeds[0] as { description?: unknown } | undefined)?.description ?? '');
 
@@ -56,17 +55,7 @@ async function advance(bot: Bot, ms: number): Promise<void> {
   await bot.tb.bot.services.schedules.idle();
 }
 
-/** Waits for `count` prompt posts in a channel, each with its thread. */
-async function postsWithThreads(bot: Bot, channelId: string, count: number): Promise<MessageRecord[]> {
-  return bot.tb.discord.waitFor(
-    () => {
-      const list = posts(bot, channelId);
-      return list.length >= count && list.every((m) => m.thread_id) ? list : undefined;
-    },
-    5000,
-    `${count} prompt post(s) with threads in ${channelId}`,
-  );
-}
+const postsWithThreads = (bot: Bot, channelId: string, count: number) => promptPostsWithThreads(bot.tb.discord, channelId, count);
 
 const stored = async (bot: Bot, id: string): Promise<Schedule> => {
   const s = (await listSchedules(bot.tb.bot.services.store, bot.tb.discord.guild.id)).find((x) => x.id === id);

@@ -1,6 +1,6 @@
 import type { Question } from '../../src/content/schema.js';
 import type { Content } from '../../src/content/types.js';
-import type { MessageRecord } from '../../tools/local-discord/index.js';
+import type { LocalDiscord, MessageRecord } from '../../tools/local-discord/index.js';
 
 /** Reading what the bot posted, as a person would look at it. */
 export const EPHEMERAL = 64;
@@ -39,3 +39,19 @@ export function shownOptions(q: Question, m: MessageRecord): Question['options']
 
 /** Where the right answer sits in this message: the index of its letter button. */
 export const correctIndex = (q: Question, m: MessageRecord) => shownOptions(q, m).findIndex((o) => o.correct);
+
+/** The bot's prompt posts in a channel (not interaction replies). */
+export const promptPosts = (discord: LocalDiscord, channelId: string): MessageRecord[] =>
+  discord.messages(channelId).filter((m) => m.author.id === discord.bot.id && !m.interaction && !m.ephemeral);
+
+/** Waits for `count` prompt posts in a channel, each with its thread. */
+export function promptPostsWithThreads(discord: LocalDiscord, channelId: string, count: number): Promise<MessageRecord[]> {
+  return discord.waitFor(
+    () => {
+      const list = promptPosts(discord, channelId);
+      return list.length >= count && list.every((m) => m.thread_id) ? list : undefined;
+    },
+    5000,
+    `${count} prompt post(s) with threads in ${channelId}`,
+  );
+}
