@@ -53,7 +53,8 @@ async function main(): Promise<number> {
     (m.components as Array<{ components: Array<{ custom_id: string; label: string }> }>).flatMap((r) => r.components);
 
   say(`Local Discord on ${discord.apiUrl}; the bot logged in as ${bot.client.user.tag}.`);
-  say(`Content pack: ${bot.services.content.title} (${bot.services.content.paragraphs.length} paragraphs).`);
+  const article = bot.services.shelf.current.first;
+  say(`Article: ${article.title} (${article.paragraphs.length} paragraphs).`);
 
   step('alice: /help');
   await show(discord.runCommand({ user: alice, channelId: general.id, name: 'help' }));
@@ -75,7 +76,7 @@ async function main(): Promise<number> {
     showPost(question);
     const letters = buttons(question);
     // Options are shuffled per message: find the right one by the option id its button names.
-    const shown = bot.services.content.questions().find((x) => question.embeds.some((e) => String((e as { description?: string }).description).startsWith(x.prompt)));
+    const shown = article.questions().find((x) => question.embeds.some((e) => String((e as { description?: string }).description).startsWith(x.prompt)));
     const rightId = shown?.options.find((o) => o.correct)?.id;
     const correct = letters.findIndex((b) => b.custom_id.split(':')[4] === rightId);
     const aliceChoice = letters[Math.max(0, correct)]!;

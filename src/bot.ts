@@ -2,7 +2,9 @@ import { Events, type Client } from 'discord.js';
 import { createClient } from './client.js';
 import type { Config } from './config.js';
 import { connect, type RetryPolicy } from './connect.js';
-import { loadContent } from './content/loader.js';
+import { loadLibrary } from './content/library.js';
+import { Shelf } from './content/shelf.js';
+import { migrateToArticleRefs } from './migrations/article-refs.js';
 import type { Context } from './context.js';
 import { Cooldowns } from './cooldowns.js';
 import { events } from './events/index.js';
@@ -49,19 +51,19 @@ interface Wiring {
 }
 
 /** The services around one client, with the event list wired to it before it logs in. */
-function wire(client: Client, shared: { config: Config; content: Context['content']; store: Store; clock: Clock; metrics: Recorder; log: Logger }): Wiring {
-  const { config, content, store, clock, metrics, log } = shared;
+function wire(client: Client, shared: { config: Config; shelf: Shelf; store: Store; clock: Clock; metrics: Recorder; log: Logger }): Wiring {
+  const { config, shelf, store, clock, metrics, log } = shared;
   // The services hold the client before it is logged in; nothing uses it as ready before the
   // ready event, because discord.js holds back every other dispatch until then.
   const readyClient = client as Client<true>;
   const standings = new Standings(clock);
-  const quiz = new QuizRunner({ store, standings, content, clock, log });
+  const quiz = new QuizRunner({ store, standings, clock, log });
   const schedules = new ScheduleService({
     store,
     clock,
     log: log.child({ component: 'scheduler' }),
     graceMs: config.PROMPT_GRACE_MINUTES * 60_000,
-    post: schedulePoster(readyClient, content, store),
+    post: schedulePoster(readyClient, () => shelf.current, store),
     defaultTimeZone: config.DEFAULT_TIMEZONE,
     onResult: (_, result) => metrics.scheduledPost(result.status),
   });
@@ -74,7 +76,7 @@ function wire(client: Client, shared: { config: Config; content: Context['conten
     quiz,
     retentionMs: config.DATA_RETENTION_DAYS * DAY_MS,
   });
-  const services: Context = { config, content, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, standings, schedules, retention, metrics, log };
+  const services: Context = { config, shelf, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, standings, schedules, retention, metrics, log };
   return { services, wired: registerEvents(client, events, services) };
 }
 
@@ -87,12 +89,18 @@ function wire(client: Client, shared: { config: Config; content: Context['conten
  */
 export async function startBot({ config, log, clock = systemClock, signal, retry }: StartOptions): Promise<RunningBot> {
   const started = performance.now();
-  const content = await loadContent(config.CONTENT_DIR, log);
+  const shelf = new Shelf(await loadLibrary(config.CONTENT_DIR, log), log);
   // Off by default: then nothing is timed or counted, and prom-client is never loaded.
   const prometheus = config.METRICS_PORT === undefined ? undefined : new (await import('./metrics-prometheus.js')).Metrics({ processMetrics: true });
   const metrics: Recorder = prometheus ?? noMetrics;
   const opened = await openStore(config.STORAGE_URL, log);
   const store = prometheus ? timeStore(opened, prometheus.storageOp) : opened;
+  try {
+    await migrateToArticleRefs(store, shelf.current, log);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   let connected: Client | undefined;
   let current: Wiring | undefined;
   metrics.watchGateway(() => readGateway(connected));
@@ -125,7 +133,7 @@ export async function startBot({ config, log, clock = systemClock, signal, retry
       newClient: () => {
         current?.wired.remove();
         const client = createClient(config.DISCORD_API_URL);
-        current = wire(client, { config, content, store, clock, metrics, log });
+        current = wire(client, { config, shelf, store, clock, metrics, log });
         return client;
       },
     });

@@ -1,6 +1,6 @@
 import type { Client } from 'discord.js';
 import type { Config } from './config.js';
-import type { Content } from './content/types.js';
+import type { Shelf } from './content/shelf.js';
 import type { Logger } from './logger.js';
 import type { Recorder } from './metrics.js';
 import type { Store } from './storage/store.js';
@@ -14,7 +14,11 @@ import type { GuildRetention } from './guilds/retention.js';
 /** What every command, component and event handler receives: its dependencies, nothing global. */
 export interface Context {
   readonly config: Config;
-  readonly content: Content;
+  /**
+   * The articles being served (`shelf.current`, swapped whole by a reload).
+   * Commands serve the channel's article: see commands/lib/article.ts.
+   */
+  readonly shelf: Shelf;
   readonly store: Store;
   readonly clock: Clock;
   readonly client: Client<true>;

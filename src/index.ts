@@ -36,6 +36,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  // SIGHUP re-reads the content packs, like /article reload; the outcome (and each bad pack's report) is
+  // logged. Handled from the start so that an early one does not end the process (SIGHUP's default).
+  process.on('SIGHUP', () => {
+    if (!bot) return log.warn({ signal: 'SIGHUP' }, 'still starting: the content packs were just read, nothing to reload');
+    log.info({ signal: 'SIGHUP' }, 'reloading the content packs');
+    bot.services.shelf.reload().catch((error: unknown) => log.error({ err: error }, 'content reload failed'));
+  });
 
   try {
     bot = await startBot({ config, log, signal: starting.signal });
@@ -50,6 +57,7 @@ async function main(): Promise<void> {
   }
   // A signal that came after the connection was made but before the start finished.
   if (starting.signal.aborted) void stop(bot);
+
 }
 
 function describeStartError(error: unknown): string {

@@ -101,7 +101,7 @@ describe('npm run backup while the bot is answering clicks', () => {
     const restore = await runDataTool('restore', [target], { cwd: dir, env: { STORAGE_URL: `sqlite://${restored}` } });
     expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
-    expect(restore.stdout).toBe(`Restored backup.sqlite to new/bot.sqlite: ${printed![1]} records (${printed![2]} tallies, 2 others).\nStart the bot again to use it.\n`);
+    expect(restore.stdout).toBe(`Restored backup.sqlite to new/bot.sqlite: ${printed![1]} records (${printed![2]} tallies, 3 others).\nStart the bot again to use it.\n`);
     expect(await query(restored, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
     expect(await talliesIn(restored, d.guild.id)).toEqual(inBackup);
   });
@@ -155,7 +155,7 @@ describe('npm run restore and the bot process', () => {
     expect(restored.code).toBe(0);
     const kept = /^The database it replaced is kept as (data\/bot\.sqlite\.before-restore-\d{4}-\d\d-\d\dT\d{6}Z)\.$/m.exec(restored.stdout)?.[1];
     expect(kept, restored.stdout).toBeDefined();
-    expect(restored.stdout).toMatch(/^Restored data\/backups\/bot-.+\.sqlite to data\/bot\.sqlite: 3 records \(1 tally, 2 others\)\.\n/);
+    expect(restored.stdout).toMatch(/^Restored data\/backups\/bot-.+\.sqlite to data\/bot\.sqlite: 4 records \(1 tally, 3 others\)\.\n/);
     expect([...(await talliesIn(join(dir, kept!), discord.guild.id)).keys()].sort()).toEqual([discord.member.id, discord.member2.id].sort());
 
     await startBotIn(dir);

@@ -18,7 +18,7 @@ describe('start-up and command registration', () => {
       const { discord } = bot;
       expect(discord.commandPuts).toBe(1);
       const names = discord.commands().map((c) => c['name']).sort();
-      expect(names).toEqual(['excerpt', 'help', 'prompt', 'quiz', 'quiz-admin', 'sources']);
+      expect(names).toEqual(['article', 'excerpt', 'help', 'prompt', 'quiz', 'quiz-admin', 'sources']);
       for (const c of discord.commands()) expect(c['contexts'], String(c['name'])).toEqual([0]);
       await bot.restart();
       expect(discord.commandPuts).toBe(1);
@@ -39,7 +39,7 @@ describe('start-up and command registration', () => {
       await (await startBot({ config: env(second), log: silentLogger() })).stop();
       expect(first.commandPuts).toBe(1);
       expect(second.commandPuts).toBe(1);
-      expect(second.commands().length).toBe(6);
+      expect(second.commands().length).toBe(7);
     } finally {
       await first.stop();
       await second.stop();
@@ -51,7 +51,7 @@ describe('start-up and command registration', () => {
     const discord = await LocalDiscord.start();
     const bot = await startTestBot({ discord, env: { DISCORD_GUILD_ID: discord.guild.id } });
     try {
-      expect(discord.commands(discord.guild.id).length).toBe(6);
+      expect(discord.commands(discord.guild.id).length).toBe(7);
       expect(discord.commands().length).toBe(0);
     } finally {
       await bot.stop();
@@ -81,7 +81,7 @@ describe('reading commands', () => {
 
   it('/excerpt paragraph:5 posts ¶5 verbatim as a quotation with its heading and sourcing note, publicly', async () => {
     const { discord } = bot;
-    const content = bot.bot.services.content;
+    const content = bot.bot.services.shelf.current.first;
     const reply = await discord.runCommand({ user: discord.member, channelId: discord.channels.general.id, name: 'excerpt', options: { paragraph: 5 } }).reply();
     expect(reply.flags & EPHEMERAL).toBe(0);
     const [embed] = embedsOf(reply);
@@ -111,7 +111,7 @@ describe('reading commands', () => {
 
   it('the first paragraph has no way back and the last no way forward', async () => {
     const { discord } = bot;
-    const n = bot.bot.services.content.paragraphs.length;
+    const n = bot.bot.services.shelf.current.first.paragraphs.length;
     const first = await discord.runCommand({ user: discord.member, channelId: discord.channels.general.id, name: 'excerpt', options: { paragraph: 1 } }).reply();
     expect(buttonsOf(first)[0]?.disabled).toBe(true);
     const last = await discord.runCommand({ user: discord.member, channelId: discord.channels.general.id, name: 'excerpt', options: { paragraph: n } }).reply();

@@ -61,20 +61,28 @@ describe('quiz round buttons', () => {
 });
 
 describe('practice buttons', () => {
-  const valid: PracticeButton[] = [
-    { kind: 'answer', questionId: 'quote-integrity-3', optionId: 'bracket', category: null },
-    { kind: 'answer', questionId: 'x'.repeat(40), optionId: 'y'.repeat(20), category: 'missing-context' },
-    { kind: 'next', category: 'verification' },
-    { kind: 'next', category: null },
+  const longest = 'z'.repeat(24); // the longest article id the schema allows
+  const valid: Array<PracticeButton & { article: string }> = [
+    { kind: 'answer', article: 'global-health-passport', questionId: 'quote-integrity-3', optionId: 'bracket', category: null },
+    { kind: 'answer', article: longest, questionId: 'x'.repeat(40), optionId: 'y'.repeat(20), category: 'missing-context' },
+    { kind: 'next', article: longest, category: 'verification' },
+    { kind: 'next', article: 'harbour-bridge', category: null },
   ];
 
-  it('round-trips within 100 characters, the category travelling along', () => {
+  it('round-trips within 100 characters at the longest ids, the article and the category travelling along', () => {
     for (const id of valid) {
       const raw = encodePracticeButton(id);
       expect(raw.length).toBeLessThanOrEqual(100);
       expect(decodePracticeButton(raw)).toEqual(id);
     }
-    expect(encodePracticeButton({ kind: 'answer', questionId: 'q-1', optionId: 'o1', category: null })).toBe('practice:a:q-1:o1:all');
+    expect(encodePracticeButton({ kind: 'answer', article: 'art', questionId: 'q-1', optionId: 'o1', category: null })).toBe('practice:q:art:q-1:o1:a');
+    expect(encodePracticeButton({ kind: 'next', article: 'art', category: 'attribution' })).toBe('practice:m:art:1');
+  });
+
+  it('still reads the buttons of messages posted before articles had ids, as the first article’s', () => {
+    expect(decodePracticeButton('practice:a:q-1:o1:all')).toEqual({ kind: 'answer', article: null, questionId: 'q-1', optionId: 'o1', category: null });
+    expect(decodePracticeButton('practice:a:q-1:o1:verification')).toEqual({ kind: 'answer', article: null, questionId: 'q-1', optionId: 'o1', category: 'verification' });
+    expect(decodePracticeButton('practice:n:all')).toEqual({ kind: 'next', article: null, category: null });
   });
 
   it('rejects forged ids', () => {
@@ -90,6 +98,15 @@ describe('practice buttons', () => {
       'practice:n:politics',
       'practice:n',
       'practice:n:all:x',
+      'practice:q:art:q-1:o1:all', // the new form takes a skill's code, not its name
+      'practice:q:art:q-1:o1:6',
+      'practice:q:Art:q-1:o1:a',
+      `practice:q:${'z'.repeat(25)}:q-1:o1:a`,
+      'practice:q::q-1:o1:a',
+      'practice:q:art:q-1:a',
+      'practice:m:art',
+      'practice:m:art:9',
+      'practice:m:art:a:x',
     ];
     for (const raw of forged) expect(decodePracticeButton(raw), raw).toBeNull();
     for (const raw of notStrings) expect(decodePracticeButton(raw)).toBeNull();
@@ -97,19 +114,23 @@ describe('practice buttons', () => {
 });
 
 describe('excerpt paging buttons', () => {
-  it('round-trips a page, and a disabled end button differs from a live one', () => {
-    expect(encodeExcerptPage(2)).toBe('excerpt:p:2');
-    expect(encodeExcerptPage(2, true)).toBe('excerpt:p:2:x');
-    expect(decodeExcerptPage('excerpt:p:2:x')).toEqual({ page: 2 });
-    expect(decodeExcerptPage(encodeExcerptPage(9999))).toEqual({ page: 9999 });
+  it('round-trips a page of an article, and a disabled end button differs from a live one', () => {
+    expect(encodeExcerptPage('art', 2)).toBe('excerpt:a:art:2');
+    expect(encodeExcerptPage('art', 2, true)).toBe('excerpt:a:art:2:x');
+    expect(decodeExcerptPage('excerpt:a:art:2:x')).toEqual({ article: 'art', page: 2 });
+    expect(decodeExcerptPage(encodeExcerptPage('z'.repeat(24), 9999))).toEqual({ article: 'z'.repeat(24), page: 9999 });
+  });
+
+  it('still reads buttons posted before articles had ids (the first article’s pages)', () => {
+    expect(decodeExcerptPage('excerpt:p:2')).toEqual({ article: null, page: 2 });
+    expect(decodeExcerptPage('excerpt:p:2:x')).toEqual({ article: null, page: 2 });
   });
 
   it('rejects forged ids', () => {
-    for (const raw of [...commonForgeries, 'excerpt:p:0', 'excerpt:p:10000', 'excerpt:p:', 'excerpt:p:1:2', 'excerpt:q:1', 'excerpt:p:01']) {
-      expect(decodeExcerptPage(raw), raw).toBeNull();
-    }
+    const forged = [...commonForgeries, 'excerpt:p:0', 'excerpt:p:10000', 'excerpt:p:', 'excerpt:p:1:2', 'excerpt:q:1', 'excerpt:p:01', 'excerpt:a:art', 'excerpt:a::2', 'excerpt:a:Art:2', 'excerpt:a:art:2:y', `excerpt:a:${'z'.repeat(25)}:2`];
+    for (const raw of forged) expect(decodeExcerptPage(raw), raw).toBeNull();
     for (const raw of notStrings) expect(decodeExcerptPage(raw)).toBeNull();
-    expect(() => encodeExcerptPage(0)).toThrow(RangeError);
+    expect(() => encodeExcerptPage('art', 0)).toThrow(RangeError);
   });
 });
 

@@ -42,7 +42,7 @@ function world(): World {
 /** One private practice question, answered (by its first letter). */
 async function practise(user: UserRecord, channelId: string): Promise<void> {
   const m = await d().runCommand({ user, channelId, name: 'quiz', subcommand: 'practice' }).reply();
-  const first = buttonsOf(m).find((b) => b.custom_id.startsWith('practice:a:'))!;
+  const first = buttonsOf(m).find((b) => b.custom_id.startsWith('practice:q:'))!;
   expect((await d().clickButton({ user, messageId: m.id, customId: first.custom_id }).response()).type).toBe(7);
 }
 
@@ -263,7 +263,7 @@ describe('/quiz-admin forget', () => {
   it('works for a user id Discord still resolves though they were never seen by the bot in this server, and says when there is nothing', async () => {
     const w = world();
     const stranger = d().addUser({ username: 'stranger', guildIds: [w.other.id] });
-    await recordAnswer(services(), { guildId: w.guild.id, userId: stranger.id, userName: 'stranger', category: 'attribution', correct: true, at: held.clock.now() });
+    await recordAnswer(services(), { guildId: w.guild.id, userId: stranger.id, userName: 'stranger', category: 'attribution', article: 'global-health-passport', correct: true, at: held.clock.now() });
     const ask = await adminForget(w, stranger.id);
     await click(w.admin, ask, confirmOf(ask).custom_id).response();
     expect(d().message(ask.id)!.content).toBe(`Removed the quiz records of <@${stranger.id}>: 1 tally (1 answer).`);

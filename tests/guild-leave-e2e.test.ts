@@ -113,8 +113,8 @@ async function entriesOf(server: Server): Promise<Map<string, unknown>> {
 /** One practice question, answered: a tally and the user's practice list. */
 async function practise(server: Server): Promise<void> {
   const m = await d().runCommand({ user: d().member, channelId: server.home, name: 'quiz', subcommand: 'practice' }).reply();
-  const q = questionOf(tb.bot.services.content, m);
-  const letter = buttonsOf(m).filter((b) => b.custom_id.startsWith('practice:a:'))[correctIndex(q, m)]!;
+  const q = questionOf(tb.bot.services.shelf.current.first, m);
+  const letter = buttonsOf(m).filter((b) => b.custom_id.startsWith('practice:q:'))[correctIndex(q, m)]!;
   await d().clickButton({ user: d().member, messageId: m.id, customId: letter.custom_id }).response();
 }
 
@@ -185,7 +185,7 @@ describe('when the bot leaves a server', () => {
 
     // The one-off, 5 minutes late (grace 10): posted now.
     const [late] = (await postsWithThreads(g1.prompts, before + 1)).slice(before);
-    expect(JSON.stringify(late!.embeds)).toContain(tb.bot.services.content.prompt('discuss-04')!.text.slice(0, 40));
+    expect(JSON.stringify(late!.embeds)).toContain(tb.bot.services.shelf.current.first.prompt('discuss-04')!.text.slice(0, 40));
     expect((await stored(g1, oneOff)).lastResult).toMatchObject({ ok: true, runAt: due });
     // The daily run, more than a day late: recorded as skipped, not posted; the next one is tomorrow's.
     const skipped = await stored(g1, daily);

@@ -123,7 +123,7 @@ describe('/prompt post', () => {
   it('posts the chosen prompt in this channel with a public thread named after it (at most 100 characters)', async () => {
     const { discord, bot: running } = bot.tb;
     const channelId = discord.channels.quiz.id;
-    const prompt = running.services.content.prompt('discuss-03')!;
+    const prompt = running.services.shelf.current.first.prompt('discuss-03')!;
     expect(prompt.text.length).toBeGreaterThan(100);
 
     const reply = await command(bot, 'post', { prompt: 'discuss-03' }, { channelId });
@@ -150,14 +150,14 @@ describe('/prompt post', () => {
     const reply = await command(bot, 'post', { prompt: 'discuss-11', channel: { id: discord.channels.prompts.id } });
     expect(reply.content).toContain(`in <#${discord.channels.prompts.id}>`);
     const [message] = prompts(bot.tb, discord.channels.prompts.id);
-    expect(description(message!)).toContain(bot.tb.bot.services.content.prompt('discuss-11')!.text);
+    expect(description(message!)).toContain(bot.tb.bot.services.shelf.current.first.prompt('discuss-11')!.text);
     expect(discord.threads(discord.channels.prompts.id)).toHaveLength(1);
     expect(prompts(bot.tb, discord.channels.general.id)).toHaveLength(before);
   });
 
   it('without a prompt takes the next unused one, and rotates through every prompt before repeating', async () => {
     const { discord, bot: running } = bot.tb;
-    const all = running.services.content.prompts.map((p) => p.id);
+    const all = running.services.shelf.current.first.prompts.map((p) => p.id);
     const channelId = discord.addChannel('rotation').id;
     const picked: string[] = [];
     for (let i = 0; i < all.length + 1; i++) {
@@ -174,7 +174,7 @@ describe('/prompt post', () => {
     const posted = prompts(bot.tb, channelId);
     expect(posted).toHaveLength(all.length + 1);
     expect(posted.every((m) => m.thread_id)).toBe(true);
-    expect(posted.map((m) => description(m).split('\n')[0])).toEqual(picked.map((id) => running.services.content.prompt(id)!.text));
+    expect(posted.map((m) => description(m).split('\n')[0])).toEqual(picked.map((id) => running.services.shelf.current.first.prompt(id)!.text));
   });
 
   it('refuses #locked privately, naming the permissions it lacks there', async () => {
@@ -223,7 +223,7 @@ describe('/prompt post', () => {
     const before = discord.messages(discord.channels.general.id, { ephemeral: false }).length;
     const reply = await command(bot, 'post', { prompt: 'discuss-99' });
     expect(reply.ephemeral).toBe(true);
-    expect(reply.content).toBe('There is no prompt “discuss-99”. Pick one from the suggestions.');
+    expect(reply.content).toBe('There is no prompt “discuss-99” in “Article under discussion: a proposed global health passport”, the channel’s article. Pick one from the suggestions.');
     expect(discord.messages(discord.channels.general.id, { ephemeral: false })).toHaveLength(before);
   });
 
@@ -239,13 +239,13 @@ describe('/prompt post', () => {
         focused: 'prompt',
       });
     const everything = await ask('');
-    expect(everything.map((c) => c.value)).toEqual(running.services.content.prompts.map((p) => p.id).slice(0, 25));
+    expect(everything.map((c) => c.value)).toEqual(running.services.shelf.current.first.prompts.map((p) => p.id).slice(0, 25));
     for (const c of everything) expect(c.name.length).toBeLessThanOrEqual(100);
 
     expect((await ask('discuss-04')).map((c) => c.value)).toEqual(['discuss-04']);
     const byText = await ask('ccp');
     expect(byText.map((c) => c.value)).toContain('discuss-04');
-    expect(byText.every((c) => running.services.content.prompt(String(c.value))!.text.toLowerCase().includes('ccp'))).toBe(true);
+    expect(byText.every((c) => running.services.shelf.current.first.prompt(String(c.value))!.text.toLowerCase().includes('ccp'))).toBe(true);
     expect(await ask('no prompt says zzzzqqq')).toEqual([]);
   });
 });
@@ -399,7 +399,7 @@ describe('/prompt schedule and managing schedules', () => {
     });
 
     it('an unknown prompt', async () => {
-      expect(await refused({ when: 'in 1h', prompt: 'nope' })).toBe('There is no prompt “nope”. Pick one from the suggestions.');
+      expect(await refused({ when: 'in 1h', prompt: 'nope' })).toBe('There is no prompt “nope” in “Article under discussion: a proposed global health passport”, the channel’s article. Pick one from the suggestions.');
     });
   });
 

@@ -116,10 +116,10 @@ describe('scheduled prompts fire on time', () => {
 
     await advance(bot, S);
     const [message] = (await postsWithThreads(bot, prompts, before + 1)).slice(before);
-    expect(text(message!)).toContain(bot.tb.bot.services.content.prompt('discuss-02')!.text);
+    expect(text(message!)).toContain(bot.tb.bot.services.shelf.current.first.prompt('discuss-02')!.text);
     const thread = discord.threads(prompts).find((th) => th.id === message!.thread_id);
     expect(thread!.name.length).toBeLessThanOrEqual(100);
-    expect(bot.tb.bot.services.content.prompt('discuss-02')!.text.startsWith(thread!.name.replace(/…$/, ''))).toBe(true);
+    expect(bot.tb.bot.services.shelf.current.first.prompt('discuss-02')!.text.startsWith(thread!.name.replace(/…$/, ''))).toBe(true);
     expect(message!.nonce).toEqual(expect.any(String));
 
     await bot.tb.bot.services.schedules.idle();
@@ -378,7 +378,7 @@ describe('restarts', () => {
     expect(await listed(bot, id)).toContain('daily');
     await advance(bot, H);
     const [message] = await postsWithThreads(bot, prompts, 1);
-    expect(text(message!)).toContain(bot.tb.bot.services.content.prompt('discuss-10')!.text);
+    expect(text(message!)).toContain(bot.tb.bot.services.shelf.current.first.prompt('discuss-10')!.text);
     await bot.tb.restart();
     await advance(bot, D);
     await postsWithThreads(bot, prompts, 2);

@@ -45,7 +45,7 @@ async function seed(guild: GuildRecord, rows: Array<[string, number, number]>): 
   for (const [i, [name, correct, answered]] of rows.entries()) {
     for (let k = 0; k < answered; k++) {
       const category = k % 2 === 0 ? 'attribution' : 'verification';
-      await recordAnswer(bot.bot.services, { guildId: guild.id, userId: `90000000000000${String(i).padStart(4, '0')}`, userName: name, category, correct: k < correct, at: clock.now() + k });
+      await recordAnswer(bot.bot.services, { guildId: guild.id, userId: `90000000000000${String(i).padStart(4, '0')}`, userName: name, category, article: 'global-health-passport', correct: k < correct, at: clock.now() + k });
     }
   }
 }
@@ -109,7 +109,7 @@ describe('/quiz-admin export', () => {
       ['Zoë, "the reader"', 5, 5],
     ]);
     // Answers in another server stay out of this export.
-    await recordAnswer(bot.bot.services, { guildId: '123456789012345678', userId: '1', userName: 'elsewhere', category: 'attribution', correct: true, at: clock.now() });
+    await recordAnswer(bot.bot.services, { guildId: '123456789012345678', userId: '1', userName: 'elsewhere', category: 'attribution', article: 'global-health-passport', correct: true, at: clock.now() });
     const reply = await admin(w, 'export').reply();
     expect(reply.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(reply.content).toBe('Quiz tallies of 3 people.');
@@ -119,13 +119,16 @@ describe('/quiz-admin export', () => {
     const text = file.data.toString('utf8');
     expect(text.startsWith('\uFEFF')).toBe(true);
     const [header, ...rows] = parseCsv(text.slice(1));
-    expect(header).toEqual(CSV_HEADER);
+    // The fixed columns, then answered and correct per served article.
+    expect(header).toEqual([...CSV_HEADER, 'global-health-passport_answered', 'global-health-passport_correct']);
     const tallies = await listTallies(bot.bot.services, w.guild.id);
     expect(rows).toHaveLength(tallies.length);
-    const col = (row: string[], name: string) => row[CSV_HEADER.indexOf(name)];
+    const col = (row: string[], name: string) => row[header!.indexOf(name)];
     for (const [i, t] of tallies.entries()) {
       const row = rows[i]!;
-      expect(row).toHaveLength(CSV_HEADER.length);
+      expect(row).toHaveLength(header!.length);
+      expect(Number(col(row, 'global-health-passport_answered'))).toBe(t.answered);
+      expect(Number(col(row, 'global-health-passport_correct'))).toBe(t.correct);
       expect(col(row, 'user_id')).toBe(t.userId);
       expect(col(row, 'user_name')).toBe(t.userName.startsWith('=') ? `'${t.userName}` : t.userName);
       expect(Number(col(row, 'answered'))).toBe(t.answered);

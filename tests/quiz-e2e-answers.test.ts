@@ -29,7 +29,7 @@ const guildId = () => d().guild.id;
 let channelCount = 0;
 const freshChannel = (label: string) => d().addChannel(`answers-${label}-${++channelCount}`).id;
 
-const questionOf = (m: MessageRecord): Question => questionIn(bot.bot.services.content, m);
+const questionOf = (m: MessageRecord): Question => questionIn(bot.bot.services.shelf.current.first, m);
 
 function waitForQuestion(channelId: string, index: number): Promise<MessageRecord> {
   return d().waitFor(

@@ -23,7 +23,7 @@ afterAll(() => bot.stop());
 const d = () => bot.discord;
 let channels = 0;
 const freshChannel = () => d().addChannel(`options-${++channels}`).id;
-const questionOf = (m: MessageRecord): Question => questionIn(bot.bot.services.content, m);
+const questionOf = (m: MessageRecord): Question => questionIn(bot.bot.services.shelf.current.first, m);
 const order = (m: MessageRecord) => buttonsOf(m).flatMap((b) => optionIdOf(b.custom_id) ?? []);
 const clickOption = (user: UserRecord, m: MessageRecord, optionId: string) =>
   d().clickButton({ user, messageId: m.id, customId: buttonsOf(m).find((b) => optionIdOf(b.custom_id) === optionId)!.custom_id });
@@ -49,7 +49,7 @@ describe('options shuffled per presentation', () => {
   it('the same questions shown in two rounds come in different orders, each a permutation of the bank’s options', async () => {
     const ch = freshChannel();
     const category = 'attribution';
-    const count = bot.bot.services.content.questions({ category }).length;
+    const count = bot.bot.services.shelf.current.first.questions({ category }).length;
     const first = await playRound(ch, { questions: Math.min(10, count), category });
     const second = await playRound(ch, { questions: Math.min(10, count), category });
     const orders = new Map(first.map((m) => [questionOf(m).id, order(m)]));

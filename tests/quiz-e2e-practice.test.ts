@@ -21,12 +21,12 @@ const d = () => bot.discord;
 const store = () => bot.bot.services.store;
 const channel = () => d().channels.general.id;
 
-const questionOf = (m: MessageRecord): Question => questionIn(bot.bot.services.content, m);
+const questionOf = (m: MessageRecord): Question => questionIn(bot.bot.services.shelf.current.first, m);
 
 const practice = (user: UserRecord, category?: Category) =>
   d().runCommand({ user, channelId: channel(), name: 'quiz', subcommand: 'practice', ...(category ? { options: { category } } : {}) });
 const clickOn = (user: UserRecord, m: MessageRecord, customId: string) => d().clickButton({ user, messageId: m.id, customId });
-const letterButton = (m: MessageRecord, option: number) => buttonsOf(m).find((b) => b.custom_id.startsWith('practice:a:') && b.label === LETTERS[option])!;
+const letterButton = (m: MessageRecord, option: number) => buttonsOf(m).find((b) => b.custom_id.startsWith('practice:q:') && b.label === LETTERS[option])!;
 
 /** One practice question in `category`, answered right or wrong. */
 async function practiseOnce(user: UserRecord, category: Category, right: boolean): Promise<void> {
@@ -45,7 +45,7 @@ describe('/quiz practice', () => {
     expect(embedOf(m).title).toMatch(/^Practice · /);
     expect(embedOf(m).footer?.text).toBe('Only you can see this. It counts in your tallies.');
     expect(buttonsOf(m).map((b) => b.label)).toEqual(q.options.map((_, i) => LETTERS[i]));
-    expect(buttonsOf(m).every((b) => b.custom_id.startsWith(`practice:a:${q.id}:`) && b.disabled !== true)).toBe(true);
+    expect(buttonsOf(m).every((b) => b.custom_id.startsWith(`practice:q:global-health-passport:${q.id}:`) && b.disabled !== true)).toBe(true);
     expect(d().messages(channel(), { ephemeral: false }).filter((x) => x.interaction?.user_id === user.id)).toEqual([]);
   });
 
@@ -68,13 +68,13 @@ describe('/quiz practice', () => {
     expect(fields[1]).toEqual({ name: `Why not ${LETTERS[wrong]}`, value: shown[wrong]!.why });
     expect(fields.find((f) => f.name === `Why ${LETTERS[right]}`)?.value).toBe(q.explanation);
     // The feedback keeps the order the question showed.
-    expect(buttonsOf(d().message(m.id)!).filter((b) => b.custom_id.startsWith('practice:a:')).map((b) => b.custom_id)).toEqual(letterIds);
+    expect(buttonsOf(d().message(m.id)!).filter((b) => b.custom_id.startsWith('practice:q:')).map((b) => b.custom_id)).toEqual(letterIds);
     const citation = fields.find((f) => f.name === 'From the article')?.value ?? '';
     expect(citation).toContain(`> ${q.quotes[0]!.slice(0, 80)}`);
     expect(citation).toMatch(new RegExp(`— ¶(${q.cites.join('|')})`));
     const buttons = buttonsOf(updated);
-    expect(buttons.filter((b) => b.custom_id.startsWith('practice:a:')).every((b) => b.disabled === true)).toBe(true);
-    expect(buttons.find((b) => b.label === 'Next question')?.custom_id).toBe('practice:n:all');
+    expect(buttons.filter((b) => b.custom_id.startsWith('practice:q:')).every((b) => b.disabled === true)).toBe(true);
+    expect(buttons.find((b) => b.label === 'Next question')?.custom_id).toBe('practice:m:global-health-passport:a');
     expect(await getTally(store(), d().guild.id, user.id)).toMatchObject({ answered: 1, correct: 0, byCategory: { [q.category]: { answered: 1, correct: 0 } } });
   });
 
@@ -121,7 +121,7 @@ describe('/quiz practice', () => {
     const m = await practice(user).reply();
     const first = questionOf(m);
     await clickOn(user, m, letterButton(m, 0).custom_id).response();
-    const next = await clickOn(user, d().message(m.id)!, 'practice:n:all').reply();
+    const next = await clickOn(user, d().message(m.id)!, 'practice:m:global-health-passport:a').reply();
     expect(next.id).not.toBe(m.id);
     expect(next.ephemeral).toBe(true);
     const second = questionOf(next);
@@ -141,7 +141,7 @@ describe('/quiz practice', () => {
       await clickOn(user, m, letterButton(m, 0).custom_id).response();
       const updated = d().message(m.id)!;
       const next = buttonsOf(updated).find((b) => b.label === 'Next question')!;
-      expect(next.custom_id).toBe('practice:n:verification');
+      expect(next.custom_id).toBe('practice:m:global-health-passport:5');
       m = await clickOn(user, updated, next.custom_id).reply();
     }
     expect(seen.size).toBe(4); // unseen questions come first
@@ -178,6 +178,9 @@ describe('/quiz score', () => {
         '',
         'Current streak: 1 (best 2)',
         'Weakest: Verification moves (0/1, 0%). Try `/quiz practice category:verification`.',
+        '',
+        'By article:',
+        'Article under discussion: a proposed global health passport: 4/6 (66%)',
       ].join('\n'),
     );
   });
@@ -232,7 +235,7 @@ describe('/quiz leaderboard', () => {
       const user = d().addUser({ username: name, guildIds: [guild.id] });
       users.set(name, user);
       for (let i = 0; i < answered; i++) {
-        await recordAnswer(bot.bot.services, { guildId: guild.id, userId: user.id, userName: name, category: 'attribution', correct: i < correct, at: at + i });
+        await recordAnswer(bot.bot.services, { guildId: guild.id, userId: user.id, userName: name, category: 'attribution', article: 'global-health-passport', correct: i < correct, at: at + i });
       }
     }
     const reply = await d().runCommand({ user: users.get('lbcaller')!, channelId: ch, name: 'quiz', subcommand: 'leaderboard' }).reply();
@@ -265,7 +268,7 @@ describe('/quiz leaderboard', () => {
   it('after a restart the standings are read in the background, so the first leaderboard finds them ready and agrees with storage', async () => {
     const guild = d().addGuild({ name: 'warm-guild', channels: ['warm'] });
     for (let i = 0; i < 30; i++) {
-      await recordAnswer(bot.bot.services, { guildId: guild.id, userId: `7000000000000000${String(i).padStart(2, '0')}`, userName: `warm${i}`, category: 'attribution', correct: i % 3 !== 0, at: 1_000 + i });
+      await recordAnswer(bot.bot.services, { guildId: guild.id, userId: `7000000000000000${String(i).padStart(2, '0')}`, userName: `warm${i}`, category: 'attribution', article: 'global-health-passport', correct: i % 3 !== 0, at: 1_000 + i });
     }
     const before = bot.logs().length;
     await bot.restart();

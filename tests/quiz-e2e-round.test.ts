@@ -22,7 +22,7 @@ const d = () => bot.discord;
 let channelCount = 0;
 const freshChannel = (label: string) => d().addChannel(`round-${label}-${++channelCount}`).id;
 
-const questionOf = (m: MessageRecord): Question => questionIn(bot.bot.services.content, m);
+const questionOf = (m: MessageRecord): Question => questionIn(bot.bot.services.shelf.current.first, m);
 
 /** Waits for question `index` (0-based) of a round posted in the channel after the first `since` messages. */
 function waitForQuestion(channelId: string, index: number, since = 0): Promise<MessageRecord> {
@@ -103,7 +103,7 @@ describe('/quiz start', () => {
 
   it('category and difficulty options: every question posted has that skill and difficulty', async () => {
     const ch = freshChannel('filter');
-    const bank = bot.bot.services.content.questions({ category: 'quote-integrity', difficulty: 2 });
+    const bank = bot.bot.services.shelf.current.first.questions({ category: 'quote-integrity', difficulty: 2 });
     expect(bank.length).toBeGreaterThanOrEqual(3);
     await start(d().member, ch, { questions: 3, category: 'quote-integrity', difficulty: 2, seconds: 10 }).reply();
     const posted = await playThrough(ch, 3, 10);
@@ -118,7 +118,7 @@ describe('/quiz start', () => {
 
   it('when fewer questions match than asked for, the round says how many and runs with those', async () => {
     const ch = freshChannel('fewer');
-    const available = bot.bot.services.content.questions({ category: 'source-chain', difficulty: 1 }).length;
+    const available = bot.bot.services.shelf.current.first.questions({ category: 'source-chain', difficulty: 1 }).length;
     expect(available).toBeLessThan(5);
     const reply = await start(d().member, ch, { questions: 5, category: 'source-chain', difficulty: 1 }).reply();
     expect(reply.content).toContain(`Quiz round: ${available} questions (only ${available} match your choice), 30 seconds each`);
@@ -196,7 +196,7 @@ describe('/quiz start', () => {
 
   it('the next round in a channel prefers questions the channel has not seen', async () => {
     const ch = freshChannel('unseen');
-    const bank = bot.bot.services.content.questions({ category: 'source-chain' });
+    const bank = bot.bot.services.shelf.current.first.questions({ category: 'source-chain' });
     const first = bank.length - 2;
     expect(first).toBeGreaterThanOrEqual(5);
     expect(first).toBeLessThanOrEqual(10);

@@ -4,7 +4,7 @@ import { openStore } from '../src/storage/open.js';
 import type { Store } from '../src/storage/store.js';
 import { silentLogger } from './support/log.js';
 
-const entry = (picks: Record<string, string>) => ({ questionId: 'q-1', order: ['a', 'b', 'c', 'd'], picks });
+const entry = (picks: Record<string, string>) => ({ article: 'a1', questionId: 'q-1', order: ['a', 'b', 'c', 'd'], picks });
 const save = (store: Store, guildId: string, roundId: string, questionIndex: number, picks: Record<string, string>) =>
   savePicks(store, { guildId, roundId, questionIndex, at: 1, entry: entry(picks) });
 

@@ -46,7 +46,7 @@ async function failingOnce(): Promise<{ store: Store; failNext: () => void }> {
 }
 
 const answer = (store: Store, messageId: string, optionId = 'right') =>
-  recordPracticeAnswer({ store, standings: new Standings(systemClock) }, { guildId: 'g', userId: 'u', userName: 'amy', messageId, question, optionId, at: 1 });
+  recordPracticeAnswer({ store, standings: new Standings(systemClock) }, { guildId: 'g', userId: 'u', userName: 'amy', messageId, article: 'a1', question, optionId, at: 1 });
 
 describe('a practice answer is one atomic write', () => {
   it('a failed write leaves neither the count nor the "answered" mark, so the retry counts exactly once', async () => {

@@ -1,3 +1,4 @@
+import type { Content } from '../src/content/types.js';
 import { describe, expect, it } from 'vitest';
 import type { Question } from '../src/content/schema.js';
 import { Round } from '../src/quiz/round.js';
@@ -14,8 +15,11 @@ const question = (id: string, correct: number, options = 3): Question => ({
   explanation: 'Because.',
 });
 
+/** Rounds only hold their article (for reveals and "Why not mine?"); these tests never read it. */
+const article = {} as Content;
+
 const newRound = (questions = [question('q-one', 1), question('q-two', 0), question('q-three', 2)], rng?: () => number) =>
-  new Round({ id: 'r1', guildId: 'g', channelId: 'c', starterId: 'u0', questions, seconds: 20, ...(rng ? { rng } : {}) });
+  new Round({ id: 'r1', guildId: 'g', channelId: 'c', starterId: 'u0', article, questions, seconds: 20, ...(rng ? { rng } : {}) });
 const started = (result: ReturnType<RoundRegistry['start']>): Round => {
   if (result.kind !== 'started') throw new Error('expected the round to start');
   return result.round;
@@ -73,7 +77,7 @@ describe('Round', () => {
     expect(round.answerCount).toBe(1);
     expect(round.scores()).toEqual([]);
     // Picks live in private fields only: no public field could carry them to a renderer.
-    expect(Object.keys(round).sort()).toEqual(['channelId', 'guildId', 'id', 'questions', 'seconds', 'shown', 'starterId']);
+    expect(Object.keys(round).sort()).toEqual(['article', 'channelId', 'guildId', 'id', 'questions', 'seconds', 'shown', 'starterId']);
   });
 
   it('shows each question with its options shuffled, and scores by option id whatever the order', () => {
@@ -122,7 +126,7 @@ describe('Round', () => {
 });
 
 describe('RoundRegistry', () => {
-  const options = { guildId: 'g', channelId: 'c1', starterId: 'u', questions: [question('q-one', 0)], seconds: 20 };
+  const options = { guildId: 'g', channelId: 'c1', starterId: 'u', article, questions: [question('q-one', 0)], seconds: 20 };
 
   it('allows one round per channel and names the channel of the running one', () => {
     const registry = new RoundRegistry();

@@ -7,7 +7,7 @@ import { compareTallies, leaderboard, leaderboardOf } from '../src/quiz/leaderbo
 import { forgetTally, listTallies, rankTallies, recordAnswer, resetTallies } from '../src/quiz/tallies.js';
 import { silentLogger } from './support/log.js';
 
-const answer = (userId: string, correct = true, at = 1) => ({ guildId: 'g', userId, userName: userId, category: 'attribution' as const, correct, at });
+const answer = (userId: string, correct = true, at = 1) => ({ guildId: 'g', userId, userName: userId, category: 'attribution' as const, article: 'a1', correct, at });
 
 /**
  * A store whose scans read their rows at once but hand them back only on

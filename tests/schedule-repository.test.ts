@@ -31,6 +31,7 @@ afterEach(async () => {
 const input = (over: Partial<NewSchedule> = {}): NewSchedule => ({
   guildId: 'g1',
   channelId: 'c1',
+  article: 'a1',
   promptId: null,
   repeat: { kind: 'daily' },
   timeZone: 'Europe/Berlin',

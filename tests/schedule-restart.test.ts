@@ -46,7 +46,7 @@ async function createOnDisk(): Promise<Schedule> {
   const store = await openStore(url, silent);
   const s = await createAccepted(
     store,
-    { guildId: 'g1', channelId: 'c1', promptId: 'p1', repeat: { kind: 'daily' }, timeZone: 'Europe/Berlin', firstRunAt: T, createdBy: 'u1' },
+    { guildId: 'g1', channelId: 'c1', article: 'a1', promptId: 'p1', repeat: { kind: 'daily' }, timeZone: 'Europe/Berlin', firstRunAt: T, createdBy: 'u1' },
     T - D,
   );
   await store.close();

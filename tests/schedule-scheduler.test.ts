@@ -43,6 +43,7 @@ async function setup(options: Partial<SchedulerOptions> = {}) {
     const result = await schedules.create({
       guildId: 'g1',
       channelId: 'c1',
+      article: 'a1',
       promptId: null,
       repeat: { kind: 'daily' },
       timeZone: 'Europe/Berlin',
@@ -213,7 +214,7 @@ describe('Scheduler', () => {
     const { clock, discord, results, schedules, store } = await setup();
     const s = await createAccepted(
       store,
-      { guildId: 'g1', channelId: 'c1', promptId: 'p1', repeat: { kind: 'none' }, timeZone: 'UTC', firstRunAt: T0 + H, createdBy: 'u1' },
+      { guildId: 'g1', channelId: 'c1', article: 'a1', promptId: 'p1', repeat: { kind: 'none' }, timeZone: 'UTC', firstRunAt: T0 + H, createdBy: 'u1' },
       T0,
     );
     await clock.advance(H + 11 * M);

@@ -4,6 +4,7 @@ import type { Paragraph } from '../content/types.js';
 import { UserError } from '../errors.js';
 import { excerptMessage } from '../components/excerpt-page.js';
 import { preview } from '../render/text.js';
+import { articleHere } from './lib/article.js';
 import { guildCommand } from './lib/definition.js';
 import type { Command } from './lib/types.js';
 
@@ -15,7 +16,7 @@ const data = guildCommand('excerpt', 'Post a paragraph of the article with notes
 export const excerpt: Command = {
   data,
   async execute(interaction, ctx) {
-    const { content } = ctx;
+    const content = await articleHere(interaction, ctx);
     const number = interaction.options.getInteger('paragraph');
     const words = interaction.options.getString('search')?.trim();
     let paragraph: Paragraph | undefined;
@@ -42,7 +43,8 @@ export const excerpt: Command = {
     const typed = String(interaction.options.getFocused()).trim();
     // Digits match paragraph numbers; anything else matches the text.
     const words = /^\d*$/.test(typed) ? null : normalise(typed);
-    const choices = ctx.content.paragraphs
+    const content = await articleHere(interaction, ctx);
+    const choices = content.paragraphs
       .filter((p) => (words === null ? String(p.n).startsWith(typed) : normalise(p.text).includes(words)))
       .slice(0, 25)
       .map((p) => ({ name: preview(`¶${p.n}: ${p.text}`, 100), value: p.n }));

@@ -1,4 +1,5 @@
 import { EmbedBuilder, MessageFlags } from 'discord.js';
+import { articleHere } from './lib/article.js';
 import { guildCommand } from './lib/definition.js';
 import type { Command } from './lib/types.js';
 
@@ -38,7 +39,7 @@ export const help: Command = {
     const embed = new EmbedBuilder()
       .setTitle('Reading the sources: a bot for practising media literacy')
       .setDescription(
-        `This server reads one article together: **${ctx.content.title}**. The bot helps you look at how it backs up what it says: who is quoted, through which outlets, what was changed in quotations and what is left out. It does not tell you what to think about the topic.`,
+        `This channel reads **${(await articleHere(interaction, ctx)).title}** (\`/article list\` shows every article the bot serves). The bot helps you look at how it backs up what it says: who is quoted, through which outlets, what was changed in quotations and what is left out. It does not tell you what to think about the topic.`,
       )
       .addFields(SECTIONS.map(([name, value]) => ({ name, value })));
     await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });

@@ -1,4 +1,5 @@
-import { ChannelType, MessageFlags, PermissionFlagsBits, type GuildTextBasedChannel } from 'discord.js';
+import { ChannelType, MessageFlags, PermissionFlagsBits, type AutocompleteInteraction, type GuildTextBasedChannel } from 'discord.js';
+import type { Content } from '../content/types.js';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { missingPromptPermissions, postPrompt } from '../prompts/post.js';
@@ -8,6 +9,7 @@ import { fit } from '../render/text.js';
 import type { Repeat } from '../schedule/types.js';
 import { canonicalTimeZone, parseRepeat, parseWhen } from '../schedule/when.js';
 import { formatInZone } from '../schedule/zoned.js';
+import { articleHere, resolveHere } from './lib/article.js';
 import { guildCommand } from './lib/definition.js';
 import { promptChoices, repeatChoices, scheduleChoices, timeZoneChoices } from './lib/prompt-options.js';
 import type { Command } from './lib/types.js';
@@ -86,16 +88,33 @@ function readWhen(input: string, timeZone: string, now: number): number {
   }
 }
 
-function pickPrompt(ctx: Context, id: string | null) {
+function pickPrompt(article: Content, id: string | null) {
   if (id === null) return undefined;
-  const prompt = ctx.content.prompt(id.trim());
-  if (!prompt) throw new UserError(`There is no prompt “${fit(id, 64)}”. Pick one from the suggestions.`);
+  const prompt = article.prompt(id.trim());
+  if (!prompt) throw new UserError(`There is no prompt “${fit(id, 64)}” in “${fit(article.title, 100)}”, the channel’s article. Pick one from the suggestions.`);
   return prompt;
+}
+
+/** The article a prompt in the channel discusses: the channel's own (a thread's parent's, else the server's). */
+async function channelArticle(ctx: Context, guildId: string, channel: GuildTextBasedChannel): Promise<Content> {
+  const article = (await resolveHere(ctx, { guildId, channelId: channel.id, parentId: channel.isThread() ? channel.parentId : null })).content;
+  if (article.prompts.length === 0) throw new UserError(`<#${channel.id}> reads “${article.title}”, which has no discussion prompts yet.`);
+  return article;
 }
 
 async function assertCanPost(channel: GuildTextBasedChannel): Promise<void> {
   const missing = await missingPromptPermissions(channel);
   if (missing.length) throw new UserError(`I cannot post prompts in <#${channel.id}>: I am missing ${missing.join(', ')} there. Grant them or pick another channel.`);
+}
+
+/** Autocomplete: the article of the `channel` option typed so far, else of the channel the command is typed in. */
+async function promptArticle(interaction: AutocompleteInteraction<'cached'>, ctx: Context): Promise<Content> {
+  const picked = interaction.options.get('channel')?.value;
+  if (typeof picked === 'string' && picked !== interaction.channelId) {
+    const channel = interaction.guild.channels.cache.get(picked);
+    return (await resolveHere(ctx, { guildId: interaction.guildId, channelId: picked, parentId: channel?.isThread() ? channel.parentId : null })).content;
+  }
+  return articleHere(interaction, ctx);
 }
 
 const noSuchSchedule = (id: string) => new UserError(`There is no schedule "${id.trim()}" in this server. /prompt list shows the ids.`);
@@ -114,29 +133,31 @@ export const prompt: Command = {
       if (!(TEXT_CHANNELS as readonly ChannelType[]).includes(channel.type)) {
         throw new UserError('Prompts can only be posted in text or announcement channels, where each opens a thread. Use the channel option to pick one.');
       }
-      const chosen = pickPrompt(ctx, interaction.options.getString('prompt'));
+      const article = await channelArticle(ctx, interaction.guildId, channel);
+      const chosen = pickPrompt(article, interaction.options.getString('prompt'));
       await assertCanPost(channel);
       // Posting and opening the thread can outlast Discord's 3-second answer window under rate limits.
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      const next = chosen ?? (await nextPromptForGuild(ctx.store, interaction.guildId, ctx.content.prompts));
+      const next = chosen ?? (await nextPromptForGuild(ctx.store, interaction.guildId, article))!;
       const { threadId } = await postPrompt(channel, next);
       await interaction.editReply({ content: `Posted prompt \`${next.id}\` in <#${channel.id}>${threadId ? ` with a thread: <#${threadId}>` : ''}.` });
     } else if (sub === 'schedule') {
       const channel = interaction.options.getChannel('channel', true, TEXT_CHANNELS) as GuildTextBasedChannel;
       const zoneInput = interaction.options.getString('timezone');
       const timeZone = zoneInput === null ? await schedules.timeZone(interaction.guildId) : readTimeZone(zoneInput);
-      const chosen = pickPrompt(ctx, interaction.options.getString('prompt'));
+      const article = await channelArticle(ctx, interaction.guildId, channel);
+      const chosen = pickPrompt(article, interaction.options.getString('prompt'));
       const repeat = readRepeat(interaction.options.getString('repeat') ?? 'none');
       const firstRunAt = readWhen(interaction.options.getString('when', true), timeZone, ctx.clock.now());
       await assertCanPost(channel);
-      const result = await schedules.create({ guildId: interaction.guildId, channelId: channel.id, promptId: chosen?.id ?? null, repeat, timeZone, firstRunAt, createdBy: interaction.user.id });
+      const result = await schedules.create({ guildId: interaction.guildId, channelId: channel.id, article: article.id, promptId: chosen?.id ?? null, repeat, timeZone, firstRunAt, createdBy: interaction.user.id });
       if (result.kind === 'limit-reached') throw new UserError(`This server already has ${result.limit} schedules; cancel one with /prompt cancel first.`);
       if (result.kind === 'unknown-time-zone') throw new UserError(`"${result.timeZone}" is not a time zone I know. Use an IANA name such as Europe/Berlin.`);
       if (result.kind === 'no-first-run') throw new UserError('Give a time for the first post (for example 18:30 or in 2h).');
       const { schedule } = result;
-      await reply(`Scheduled **${schedule.id}** in <#${channel.id}>: first post ${when(schedule.nextRunAt!)}, ${describeRepeat(schedule)} (${timeZone}). Cancel with \`/prompt cancel id:${schedule.id}\`.`);
+      await reply(`Scheduled **${schedule.id}** in <#${channel.id}>: first post ${when(schedule.nextRunAt!)}, ${describeRepeat(schedule)} (${timeZone}), prompts from “${fit(article.title, 100)}”. Cancel with \`/prompt cancel id:${schedule.id}\`.`);
     } else if (sub === 'list') {
-      const embeds = renderScheduleList(await schedules.list(interaction.guildId), ctx.content);
+      const embeds = renderScheduleList(await schedules.list(interaction.guildId), ctx.shelf.current);
       await interaction.reply({ embeds, flags: MessageFlags.Ephemeral });
     } else if (sub === 'cancel') {
       const id = interaction.options.getString('id', true);
@@ -170,11 +191,12 @@ export const prompt: Command = {
   },
 
   async autocomplete(interaction, ctx) {
+    // Prompts are offered from the article of the channel picked so far (else this channel's).
     const focused = interaction.options.getFocused(true);
     const typed = String(focused.value);
     const choices =
       focused.name === 'prompt'
-        ? promptChoices(ctx, typed)
+        ? promptChoices(await promptArticle(interaction, ctx), typed)
         : focused.name === 'repeat'
           ? repeatChoices(typed)
           : focused.name === 'timezone' || focused.name === 'name'

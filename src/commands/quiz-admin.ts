@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ActionRowBuilder, AttachmentBuilder, ButtonBuilder, ButtonStyle, MessageFlags, PermissionFlagsBits, time, TimestampStyles } from 'discord.js';
 import { UserError } from '../errors.js';
-import { talliesToCsv } from '../quiz/csv.js';
+import { csvArticles, talliesToCsv } from '../quiz/csv.js';
 import { encodeAdminId } from '../components/admin-reset.js';
 import { askToForget } from '../components/forget.js';
 import { listTallies, resetConfirmKey } from '../quiz/tallies.js';
@@ -41,7 +41,7 @@ export const quizAdmin: Command = {
       if (tallies.length === 0) throw new UserError('No one has answered a quiz question in this server yet, so there is nothing to export.');
       const day = new Date(ctx.clock.now()).toISOString().slice(0, 10);
       // The byte-order mark makes spreadsheet programs read non-ASCII names correctly.
-      const file = new AttachmentBuilder(Buffer.from(`\uFEFF${talliesToCsv(tallies)}`, 'utf8'), { name: `quiz-tallies-${day}.csv` });
+      const file = new AttachmentBuilder(Buffer.from(`\uFEFF${talliesToCsv(tallies, csvArticles(ctx.shelf.current.articles.map((a) => a.id), tallies))}`, 'utf8'), { name: `quiz-tallies-${day}.csv` });
       await interaction.reply({ content: `Quiz tallies of ${plural(tallies.length, 'person', 'people')}.`, files: [file], flags: MessageFlags.Ephemeral });
       return;
     }

@@ -3,9 +3,11 @@ import { askToForget } from '../components/forget.js';
 import { askPractice } from '../components/practice.js';
 import { CATEGORIES, CATEGORY_LABELS, categorySchema, type Category } from '../content/schema.js';
 import { UserError } from '../errors.js';
-import { leaderboardOf, renderLeaderboard } from '../quiz/leaderboard.js';
-import { renderTallySummary, summariseTally } from '../quiz/summary.js';
-import { getTally, rankTallies } from '../quiz/tallies.js';
+import { articleLeaderboard, leaderboardOf, renderLeaderboard } from '../quiz/leaderboard.js';
+import { renderArticleLines, renderTallySummary, summariseTally } from '../quiz/summary.js';
+import { getTally, listTallies, rankTallies } from '../quiz/tallies.js';
+import { noQuestionsYet } from '../render/articles.js';
+import { articleChoices, articleHere } from './lib/article.js';
 import type { StartRefusal, StopResult } from '../quiz/runner.js';
 import { fit, plural } from '../render/text.js';
 import { guildCommand } from './lib/definition.js';
@@ -36,7 +38,12 @@ const data = guildCommand('quiz', 'Practise judging the article’s sourcing')
       .setDescription('Show quiz tallies')
       .addUserOption((o) => o.setName('user').setDescription('Whose tallies (default: yours)')),
   )
-  .addSubcommand((s) => s.setName('leaderboard').setDescription('The server’s top 10 by correct answers'))
+  .addSubcommand((s) =>
+    s
+      .setName('leaderboard')
+      .setDescription('The server’s top 10 by correct answers')
+      .addStringOption((o) => o.setName('article').setDescription('Only answers to this article’s questions').setAutocomplete(true).setMaxLength(100)),
+  )
   .addSubcommand((s) => s.setName('forget-me').setDescription('Remove your quiz records in this server (asks to confirm)'))
   .toJSON();
 
@@ -67,6 +74,8 @@ const startRefusal = (r: StartRefusal): string => {
       return `I need View Channel, Send Messages and Embed Links in <#${r.channelId}> to run a round here.`;
     case 'no-questions':
       return 'No questions match that category and difficulty. Try a wider choice.';
+    case 'empty-bank':
+      return noQuestionsYet({ title: r.title });
     case 'busy':
       return `A round is already running in <#${r.channelId}>: finish it or use /quiz stop.`;
   }
@@ -83,7 +92,7 @@ export const quiz: Command = {
     const sub = interaction.options.getSubcommand();
     const { store } = ctx;
     if (sub === 'start') {
-      const started = await ctx.quiz.start(interaction, {
+      const started = await ctx.quiz.start(interaction, await articleHere(interaction, ctx), {
         count: range(interaction.options.getInteger('questions'), 5, 1, 10, 'Questions'),
         seconds: range(interaction.options.getInteger('seconds'), 30, 10, 120, 'Seconds'),
         category: categoryOption(interaction.options.getString('category')),
@@ -95,18 +104,25 @@ export const quiz: Command = {
       if (stopped.kind !== 'stopped') throw new UserError(STOP_REFUSALS[stopped.kind]);
     } else if (sub === 'practice') {
       const category = categoryOption(interaction.options.getString('category')) ?? null;
-      await interaction.reply(await askPractice(ctx, interaction.guildId, interaction.user.id, category));
+      await interaction.reply(await askPractice(ctx, await articleHere(interaction, ctx), interaction.guildId, interaction.user.id, category));
     } else if (sub === 'score') {
       const user = interaction.options.getUser('user') ?? interaction.user;
       const tally = await getTally(store, interaction.guildId, user.id);
       const who = user.id === interaction.user.id ? 'You have' : `<@${user.id}> has`;
-      const text = tally ? renderTallySummary(summariseTally(tally)) : `${who} not answered any quiz questions in this server yet.`;
+      const library = ctx.shelf.current;
+      const byArticle = tally ? renderArticleLines(tally, (id) => library.article(id)?.title) : '';
+      const text = tally ? [renderTallySummary(summariseTally(tally)), byArticle].filter(Boolean).join('\n\n') : `${who} not answered any quiz questions in this server yet.`;
       const embed = new EmbedBuilder().setTitle(`Quiz record: ${fit(user.displayName, 200)}`).setDescription(fit(text, 4096));
       await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });
     } else if (sub === 'leaderboard') {
-      const board = leaderboardOf(await rankTallies(ctx, interaction.guildId), interaction.user.id);
+      const typed = interaction.options.getString('article')?.trim();
+      const article = typed ? ctx.shelf.current.article(typed) : undefined;
+      if (typed && !article) throw new UserError(`There is no article “${fit(typed, 80)}”. Pick one from the suggestions, or see \`/article list\`.`);
+      const board = article
+        ? articleLeaderboard(await listTallies(ctx, interaction.guildId), article.id, interaction.user.id)
+        : leaderboardOf(await rankTallies(ctx, interaction.guildId), interaction.user.id);
       const embed = new EmbedBuilder()
-        .setTitle('Leaderboard: correct answers')
+        .setTitle(article ? `Leaderboard: correct answers on ${fit(article.title, 200)}` : 'Leaderboard: correct answers')
         .setDescription(fit(renderLeaderboard(board), 4096))
         .setFooter({ text: `${plural(board.total, 'person has', 'people have')} answered · ties go to accuracy, then to who got there first` });
       await interaction.reply({ embeds: [embed] });
@@ -115,5 +131,9 @@ export const quiz: Command = {
     } else {
       throw new UserError('That quiz subcommand is not known.');
     }
+  },
+
+  async autocomplete(interaction, ctx) {
+    await interaction.respond(articleChoices(ctx.shelf.current, String(interaction.options.getFocused())));
   },
 };

@@ -3,6 +3,7 @@ import type { ParagraphAttribution } from '../content/schema.js';
 import { UserError } from '../errors.js';
 import { sourceTree } from '../render/source-tree.js';
 import { fit } from '../render/text.js';
+import { articleHere } from './lib/article.js';
 import { guildCommand } from './lib/definition.js';
 import type { Command } from './lib/types.js';
 
@@ -13,7 +14,7 @@ const data = guildCommand('sources', 'Show who said what, through whom, as a tre
 export const sources: Command = {
   data,
   async execute(interaction, ctx) {
-    const { content } = ctx;
+    const content = await articleHere(interaction, ctx);
     const n = interaction.options.getInteger('paragraph');
     let attributions: ParagraphAttribution[];
     if (n !== null) {

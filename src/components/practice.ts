@@ -5,53 +5,70 @@ import { UserError } from '../errors.js';
 import { nextPracticeQuestion, recordPracticeAnswer } from '../quiz/practice.js';
 import { inOrder, presentationOrder } from '../quiz/shuffle.js';
 import { renderPracticeFeedback, renderPracticeQuestion } from '../render/quiz.js';
+import { articleHere } from '../commands/lib/article.js';
+import { ARTICLE_ID_MAX } from '../content/schema.js';
+import type { Content } from '../content/types.js';
+import { noQuestionsYet } from '../render/articles.js';
 import { encode, parts, sameFields, slug } from './lib/codec.js';
 import type { ComponentHandler } from './lib/types.js';
 
 /**
- * `practice:a:<question id>:<option id>:<category|all>` answers a private
- * practice question; `practice:n:<category|all>` asks the next one. The
- * category travels along so "Next question" stays in the learner's choice.
+ * `practice:q:<article>:<question id>:<option id>:<skill>` answers a private
+ * practice question; `practice:m:<article>:<skill>` asks the next one. The
+ * skill (its index in CATEGORIES, or `a` for all: Discord caps custom ids at
+ * 100 characters) travels along so "Next question" stays in the learner's
+ * choice, and the article so practice stays on the article it started on.
+ * Buttons posted before several articles were served (`practice:a:<question
+ * id>:<option id>:<skill name|all>`, `practice:n:<skill name|all>`) are still
+ * read, as questions of the first article, the only one served then.
  */
 const PREFIX = 'practice';
 const QUESTION_ID_MAX = 40; // content ids are at most 40 characters
 const OPTION_ID_MAX = 20;
 
 export type PracticeButton =
-  | { kind: 'answer'; questionId: string; optionId: string; category: Category | null }
-  | { kind: 'next'; category: Category | null };
+  | { kind: 'answer'; article: string | null; questionId: string; optionId: string; category: Category | null }
+  | { kind: 'next'; article: string | null; category: Category | null };
 
 /** A category, null for all of them, undefined when forged. */
-const categoryPart = (text: string | undefined): Category | null | undefined => (text === 'all' ? null : CATEGORIES.find((c) => c === text));
+const categoryName = (text: string | undefined): Category | null | undefined => (text === 'all' ? null : CATEGORIES.find((c) => c === text));
+const categoryCode = (text: string | undefined): Category | null | undefined => (text === 'a' ? null : text !== undefined && /^[0-9]$/.test(text) ? CATEGORIES[Number(text)] : undefined);
+const codeOf = (category: Category | null) => (category === null ? 'a' : String(CATEGORIES.indexOf(category)));
 
 export function decodePracticeButton(raw: unknown): PracticeButton | null {
   const p = parts(raw, PREFIX);
-  if (p?.[0] === 'n' && p.length === 2) {
-    const category = categoryPart(p[1]);
-    return category === undefined ? null : { kind: 'next', category };
-  }
-  if (p?.[0] !== 'a' || p.length !== 4) return null;
-  const questionId = slug(p[1], QUESTION_ID_MAX);
-  const optionId = slug(p[2], OPTION_ID_MAX);
-  const category = categoryPart(p[3]);
-  if (questionId === null || optionId === null || category === undefined) return null;
-  return { kind: 'answer', questionId, optionId, category };
+  if (!p) return null;
+  const [kind, ...rest] = p;
+  let article: string | null = null;
+  if (kind === 'q' || kind === 'm') {
+    article = slug(rest.shift(), ARTICLE_ID_MAX);
+    if (article === null) return null;
+  } else if (kind !== 'a' && kind !== 'n') return null;
+  const category = (kind === 'q' || kind === 'm' ? categoryCode : categoryName)(rest.at(-1));
+  if (category === undefined) return null;
+  if (kind === 'n' || kind === 'm') return rest.length === 1 ? { kind: 'next', article, category } : null;
+  if (rest.length !== 3) return null;
+  const questionId = slug(rest[0], QUESTION_ID_MAX);
+  const optionId = slug(rest[1], OPTION_ID_MAX);
+  if (questionId === null || optionId === null) return null;
+  return { kind: 'answer', article, questionId, optionId, category };
 }
 
-export function encodePracticeButton(id: PracticeButton): string {
-  const category = id.category ?? 'all';
-  const values = id.kind === 'next' ? ['n', category] : ['a', id.questionId, id.optionId, category];
+/** Always the current form, so `article` is required. */
+export function encodePracticeButton(id: PracticeButton & { article: string }): string {
+  const category = codeOf(id.category);
+  const values = id.kind === 'next' ? ['m', id.article, category] : ['q', id.article, id.questionId, id.optionId, category];
   return encode(PREFIX, values, decodePracticeButton, (back) => sameFields(back, id));
 }
 
-const answerIds = (question: Question, category: Category | null) => ({
-  answer: (optionId: string) => encodePracticeButton({ kind: 'answer', questionId: question.id, optionId, category }),
+const answerIds = (article: string, question: Question, category: Category | null) => ({
+  answer: (optionId: string) => encodePracticeButton({ kind: 'answer', article, questionId: question.id, optionId, category }),
 });
 
 /** A practice question with its options freshly shuffled. */
-export function practiceQuestionMessage(question: Question, category: Category | null) {
+export function practiceQuestionMessage(article: string, question: Question, category: Category | null) {
   const shown = inOrder(question, presentationOrder(question))!;
-  return renderPracticeQuestion(question, shown, answerIds(question, category));
+  return renderPracticeQuestion(question, shown, answerIds(article, question, category));
 }
 
 /** The order the clicked message showed, read back from its buttons (the ids name the options). */
@@ -66,10 +83,11 @@ function shownOrder(message: Message, question: Question) {
   return inOrder(question, ids) ?? question.options;
 }
 
-export async function askPractice(ctx: Context, guildId: string, userId: string, category: Category | null) {
-  const question = await nextPracticeQuestion(ctx.store, ctx.content, guildId, userId, category);
+export async function askPractice(ctx: Context, article: Content, guildId: string, userId: string, category: Category | null) {
+  if (article.questions().length === 0) throw new UserError(noQuestionsYet(article));
+  const question = await nextPracticeQuestion(ctx.store, article, guildId, userId, category);
   if (!question) throw new UserError('There are no practice questions in that category.');
-  return { ...practiceQuestionMessage(question, category), flags: MessageFlags.Ephemeral } as const;
+  return { ...practiceQuestionMessage(article.id, question, category), flags: MessageFlags.Ephemeral } as const;
 }
 
 export const practiceButtons: ComponentHandler = {
@@ -77,23 +95,27 @@ export const practiceButtons: ComponentHandler = {
   async handle(interaction, ctx) {
     const id = decodePracticeButton(interaction.customId);
     if (!id) throw new UserError('This button is no longer active.');
+    const library = ctx.shelf.current;
+    const article = id.article === null ? library.first : library.article(id.article);
     if (id.kind === 'next') {
-      await interaction.reply(await askPractice(ctx, interaction.guildId, interaction.user.id, id.category));
+      // Practice goes on in the message's article; if that is no longer served, in the channel's.
+      await interaction.reply(await askPractice(ctx, article ?? (await articleHere(interaction, ctx)), interaction.guildId, interaction.user.id, id.category));
       return;
     }
-    const question = ctx.content.question(id.questionId);
-    if (!question?.options.some((o) => o.id === id.optionId)) throw new UserError('That question is no longer in the bank. Start again with `/quiz practice`.');
+    const question = article?.question(id.questionId);
+    if (!article || !question?.options.some((o) => o.id === id.optionId)) throw new UserError('That question is no longer in the bank. Start again with `/quiz practice`.');
     const result = await recordPracticeAnswer(ctx, {
       guildId: interaction.guildId,
       userId: interaction.user.id,
       userName: interaction.user.username,
       messageId: interaction.message.id,
+      article: article.id,
       question,
       optionId: id.optionId,
       at: ctx.clock.now(),
     });
     if (result.kind === 'already-answered') throw new UserError('You have already answered this question. Click **Next question** for another.');
-    const ids = { ...answerIds(question, id.category), next: encodePracticeButton({ kind: 'next', category: id.category }) };
-    await interaction.update(renderPracticeFeedback(ctx.content, question, shownOrder(interaction.message, question), id.optionId, ids));
+    const ids = { ...answerIds(article.id, question, id.category), next: encodePracticeButton({ kind: 'next', article: article.id, category: id.category }) };
+    await interaction.update(renderPracticeFeedback(article, question, shownOrder(interaction.message, question), id.optionId, ids));
   },
 };

@@ -59,7 +59,9 @@ export const roundButtons: ComponentHandler = {
     }
     const found = await findPick(ctx.store, interaction.guildId, id.roundId, id.question, interaction.user.id);
     if (found.kind === 'unknown') throw new UserError('I no longer have the answers of that round, so I cannot say what you picked.');
-    const question = ctx.content.question(found.entry.questionId);
+    // A running round answers from the version of the article it started with; a finished one from the library.
+    const article = ctx.quiz.rounds.get(id.roundId)?.article ?? ctx.shelf.current.article(found.entry.article);
+    const question = article?.question(found.entry.questionId);
     if (!question) throw new UserError('That question is no longer in the bank.');
     const shown = inOrder(question, found.entry.order) ?? question.options;
     const text = renderPickFeedback(question, shown, found.kind === 'picked' ? found.optionId : undefined);

@@ -1,4 +1,4 @@
-import type { ArticleFile, AttributionFile } from './schema.js';
+import { ARTICLE_ID_MAX, type ArticleFile, type AttributionFile } from './schema.js';
 import { LIMITS } from './validate.js';
 
 /**
@@ -108,6 +108,15 @@ export function slugify(title: string): string {
   return slug.slice(0, 40).replace(/-+$/, '');
 }
 
+/** An article id made from a title: the slug, cut at a dash to fit ARTICLE_ID_MAX. */
+export function articleIdFrom(title: string): string {
+  const slug = slugify(title);
+  if (slug.length <= ARTICLE_ID_MAX) return slug;
+  const cut = slug.slice(0, ARTICLE_ID_MAX + 1);
+  const dash = cut.lastIndexOf('-');
+  return (dash > 0 ? cut.slice(0, dash) : slug.slice(0, ARTICLE_ID_MAX)).replace(/-+$/, '');
+}
+
 /** What --id accepts: the same shape as the slug, so the folder never escapes --out. */
 export const PACK_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -116,8 +125,12 @@ export const ABOUT_PLACEHOLDER =
 export const PROVENANCE_NOTE =
   'TO WRITE: the byline, outlet and date were not given with the text this pack was made from; fill them in from the original, or say here what this copy lacks.';
 
-/** The four pack files; questions and prompts start empty, so content:check refuses the pack until they are written. */
-export function packFiles(article: TextArticle): {
+/**
+ * The four pack files. Questions and prompts start empty: content:check passes
+ * the pack with a warning, and the bot serves its excerpts and sources while
+ * channels reading it answer /quiz and /prompt with "none yet".
+ */
+export function packFiles(article: TextArticle, id: string): {
   'article.json': ArticleFile;
   'attribution.json': AttributionFile;
   'questions.json': { $schema: string; questions: [] };
@@ -126,6 +139,7 @@ export function packFiles(article: TextArticle): {
   return {
     'article.json': {
       $schema: './schemas/article.schema.json',
+      id,
       title: article.title,
       about: ABOUT_PLACEHOLDER,
       provenance: { byline: null, outlet: null, date: null, notes: [PROVENANCE_NOTE] },
@@ -161,9 +175,9 @@ export function report(article: TextArticle, dir: string, files: readonly string
     'Next steps:',
     '1. In article.json, write "about" and fill "provenance" (byline, outlet, date and notes on what this copy lacks); both hold TO WRITE placeholders now.',
     '2. attribution.json lists every paragraph with no claims and no loaded terms: it has not been reviewed. Add each claim (attributed with its chain of sources, or the author\'s assertion) with its exact words, and each loaded term with a neutral rewording.',
-    '3. Write questions.json and prompts.json following README.md, "Content packs" (quotes copied exactly from the cited paragraphs, a "why" on every wrong option, options alike in length, the right answer\'s position varied). Both are empty now, and content:check refuses the pack until there is at least one question and one prompt.',
+    '3. Write questions.json and prompts.json following README.md, "Content packs" (quotes copied exactly from the cited paragraphs, a "why" on every wrong option, options alike in length, the right answer\'s position varied). Both are empty now: content:check warns about it, and channels reading the article answer /quiz and /prompt with "none yet" until they are written.',
     `4. Run: npm run content:check ${dir}`,
-    `5. Serve it: set CONTENT_DIR=${dir} in .env and restart the bot.`,
+    `5. Serve it: put the folder inside the packs folder CONTENT_DIR names (or set CONTENT_DIR=${dir} to serve it alone), then run /article reload or restart the bot. A moderator picks it for a channel with /article use.`,
   );
   return lines.join('\n');
 }

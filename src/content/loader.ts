@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
+import { slugify } from './from-text.js';
+import { ARTICLE_ID_MAX } from './schema.js';
 import type { Content, Paragraph, QuestionFilter } from './types.js';
 import { formatProblem, PACK_FILES, parsePack, type Pack, type Problem, type RawPack } from './validate.js';
 
@@ -43,6 +45,13 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The article's id: its own, else its folder's name made into one (packs written before ids). */
+export function articleIdOf(dir: string, pack: Pack): string {
+  if (pack.article.id) return pack.article.id;
+  const name = slugify(basename(dir)).slice(0, ARTICLE_ID_MAX).replace(/-+$/, '');
+  return name || 'article';
+}
+
 export function buildContent(dir: string, pack: Pack): Content {
   deepFreeze(pack);
   const paragraphs: readonly Paragraph[] = deepFreeze(
@@ -54,6 +63,7 @@ export function buildContent(dir: string, pack: Pack): Content {
   const attribution = pack.attribution.paragraphs;
 
   const content: Content = {
+    id: articleIdOf(dir, pack),
     dir,
     title: pack.article.title,
     about: pack.article.about,
@@ -82,6 +92,7 @@ export function buildContent(dir: string, pack: Pack): Content {
   return Object.freeze(content);
 }
 
+/** Loads one pack; throws a ContentError with its report when it has problems. */
 export async function loadContent(dir: string, log?: Logger): Promise<Content> {
   const started = performance.now();
   const { pack, problems } = parsePack(await readPack(dir));

@@ -25,12 +25,21 @@ const id = z.string().max(64).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use lower-cas
 /** A question's id travels in practice buttons' custom ids, which Discord caps at 100 characters. */
 const questionId = id.max(40, 'at most 40 characters (it travels in button ids)');
 const paragraphNumber = z.number().int().min(1);
+/** An article's id also travels in practice buttons' custom ids, so it is short. */
+export const ARTICLE_ID_MAX = 24;
+export const articleId = id.max(ARTICLE_ID_MAX, `at most ${ARTICLE_ID_MAX} characters (it travels in button ids)`);
 
 export const paragraphSchema = z.object({ n: paragraphNumber, text: z.string().min(1) }).strict();
 
 export const articleSchema = z
   .object({
     $schema: z.string().optional(),
+    /**
+     * The article's stable name in stored data, commands and buttons. Optional for
+     * packs written before several articles were served: the pack's folder name
+     * (made into a slug) stands in. Changing it orphans the article's stored data.
+     */
+    id: articleId.optional(),
     title: z.string().min(1).max(256),
     about: z.string().min(1),
     provenance: z
@@ -134,7 +143,7 @@ export const questionSchema = z
   .strict();
 
 export const questionsSchema = z
-  .object({ $schema: z.string().optional(), questions: z.array(questionSchema).min(1) })
+  .object({ $schema: z.string().optional(), questions: z.array(questionSchema) })
   .strict();
 
 export const promptSchema = z
@@ -142,7 +151,7 @@ export const promptSchema = z
   .strict();
 
 export const promptsSchema = z
-  .object({ $schema: z.string().optional(), prompts: z.array(promptSchema).min(1) })
+  .object({ $schema: z.string().optional(), prompts: z.array(promptSchema) })
   .strict();
 
 export type ArticleFile = z.infer<typeof articleSchema>;

@@ -14,6 +14,8 @@ export interface QuestionFilter {
 
 /** The validated, read-only content pack the rest of the bot uses. */
 export interface Content {
+  /** The article's stable id (a slug): what stored data, commands and buttons name it by. */
+  readonly id: string;
   readonly dir: string;
   readonly title: string;
   readonly about: string;

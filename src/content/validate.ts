@@ -267,6 +267,8 @@ export interface PackCheck {
   problems: Problem[];
   /** The bank's validity figures, when questions.json parsed. */
   validity?: { report: ValidityReport; coverage: Coverage } | undefined;
+  /** What does not stop the pack from loading but leaves part of it unusable (an empty bank, say). */
+  warnings: string[];
 }
 
 export function parsePack(raw: RawPack): PackCheck {
@@ -300,8 +302,13 @@ export function parsePack(raw: RawPack): PackCheck {
     });
     checkUniqueIds('prompts.json', prompts.prompts.map((p, i) => ({ id: p.id, path: item('prompts', i, p.id), at: item('prompts', i, undefined) })), problems);
   }
+  // A pack just made by content:new has no questions or prompts yet; it may be served (its
+  // excerpts and sources work) while they are written, and its channels are told so.
+  const warnings: string[] = [];
+  if (questions?.questions.length === 0) warnings.push('questions.json has no questions yet: /quiz in a channel using this article says so');
+  if (prompts?.prompts.length === 0) warnings.push('prompts.json has no prompts yet: /prompt in a channel using this article says so');
   const ok = problems.length === 0 && article && attribution && questions && prompts;
-  return { pack: ok ? { article, attribution, questions, prompts } : undefined, problems, validity };
+  return { pack: ok ? { article, attribution, questions, prompts } : undefined, problems, validity, warnings };
 }
 
 export function validatePack(raw: RawPack): Problem[] {

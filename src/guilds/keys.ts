@@ -1,3 +1,4 @@
+import { articleChoiceKey } from '../articles/choice.js';
 import { rotationKey } from '../prompts/rotation.js';
 import { roundPicksIndexKey, roundPicksPrefix } from '../quiz/picks.js';
 import { channelSeenPrefix, practiceSeenPrefix } from '../quiz/select.js';
@@ -33,6 +34,7 @@ export function guildDataKeys(guildId: string): GuildKeys {
       schedulesKey(guildId),
       guildSettingsKey(guildId),
       rotationKey(guildId),
+      articleChoiceKey(guildId),
     ],
   };
 }
@@ -51,9 +53,9 @@ export async function deleteGuildData(store: Store, guildId: string): Promise<nu
  * `<prefix><guildId>`: cheap to list at start to find the servers the bot
  * keeps anything for (tallies alone are not listed: that would read them all).
  */
-const ONE_PER_GUILD = [SCHEDULES_PREFIX, guildSettingsKey(''), rotationKey(''), roundPicksIndexKey('')];
+const ONE_PER_GUILD = [SCHEDULES_PREFIX, guildSettingsKey(''), rotationKey(''), roundPicksIndexKey(''), articleChoiceKey('')];
 
-/** The servers that have schedules, settings, a prompt rotation or kept round picks. */
+/** The servers that have schedules, settings, a prompt rotation, kept round picks or an article choice. */
 export async function guildsWithSettings(store: Store): Promise<Set<string>> {
   const ids = new Set<string>();
   for (const prefix of ONE_PER_GUILD) {

@@ -1,6 +1,6 @@
 import { EmbedBuilder, PermissionFlagsBits, type Client, type GuildTextBasedChannel } from 'discord.js';
 import type { Prompt } from '../content/schema.js';
-import type { Content } from '../content/types.js';
+import type { Library } from '../content/library.js';
 import { fit, preview } from '../render/text.js';
 import { nextPromptForGuild } from './rotation.js';
 import type { Schedule } from '../schedule/types.js';
@@ -49,12 +49,19 @@ export async function postPrompt(channel: GuildTextBasedChannel, prompt: Prompt,
   }
 }
 
-/** The scheduler's way of posting: resolves the channel and the prompt at run time. */
-export function schedulePoster(client: Client<true>, content: Content, store: Store) {
+/**
+ * The scheduler's way of posting: resolves the channel, the schedule's article
+ * (in the library as it is at run time) and the prompt.
+ */
+export function schedulePoster(client: Client<true>, articles: () => Library, store: Store) {
   return async (schedule: Schedule, run: { nonce: string }): Promise<{ messageId: string }> => {
     const channel = await client.channels.fetch(schedule.channelId);
     if (!channel || !channel.isTextBased() || channel.isDMBased()) throw Object.assign(new Error('Unknown Channel'), { status: 404, code: 10003 });
-    const prompt = (schedule.promptId && content.prompt(schedule.promptId)) || (await nextPromptForGuild(store, schedule.guildId, content.prompts));
+    const article = articles().article(schedule.article);
+    // A plain Error is not retried: the scheduler records its message as the run's result for /prompt list.
+    if (!article) throw new Error(`the article “${schedule.article}” is no longer served`);
+    const prompt = (schedule.promptId && article.prompt(schedule.promptId)) || (await nextPromptForGuild(store, schedule.guildId, article));
+    if (!prompt) throw new Error(`the article “${article.title}” has no prompts yet`);
     return postPrompt(channel, prompt, run.nonce);
   };
 }

@@ -1,30 +1,36 @@
+import { itemRef, parseRef } from '../content/refs.js';
 import type { Prompt } from '../content/schema.js';
+import type { Content } from '../content/types.js';
 import type { Store } from '../storage/store.js';
 
-/** One key per guild: which prompts its current round has used. */
+/** One key per guild: which prompts the current round of each article has used. */
 export const rotationKey = (guildId: string) => `prompt-rotation:${guildId}`;
 
 interface Rotation {
-  /** Ids used in the current round, oldest first. */
+  /** Refs (`<article>/<id>`) used in the current round of their article, oldest first. */
   used: string[];
 }
 
 /**
- * The guild's next prompt: a random one not used yet in this round. When every
- * prompt in the bank has been used, a new round starts (avoiding the prompt
- * just posted). Ids no longer in the bank are ignored and dropped.
+ * The guild's next prompt from the article: a random one not used yet in the
+ * article's round. When every prompt of the article has been used, its round
+ * starts again (avoiding the prompt just posted). Refs no longer in their bank
+ * are dropped; other articles' refs are kept as they are. Undefined when the
+ * article has no prompts.
  */
 export async function nextPromptForGuild(
   store: Store,
   guildId: string,
-  prompts: readonly Prompt[],
+  article: Pick<Content, 'id' | 'prompts'>,
   random: () => number = Math.random,
-): Promise<Prompt> {
-  if (prompts.length === 0) throw new Error('the prompt bank is empty');
+): Promise<Prompt | undefined> {
+  const { prompts } = article;
+  if (prompts.length === 0) return undefined;
   let picked: Prompt | undefined;
   await store.update<Rotation>(rotationKey(guildId), (current) => {
-    const inBank = new Set(prompts.map((p) => p.id));
-    let used = (current?.used ?? []).filter((id) => inBank.has(id));
+    const inBank = new Set(prompts.map((p) => itemRef(article.id, p.id)));
+    const others = (current?.used ?? []).filter((ref) => parseRef(ref)?.article !== article.id);
+    let used = (current?.used ?? []).filter((ref) => inBank.has(ref as never)).map((ref) => parseRef(ref)!.id);
     let candidates = prompts.filter((p) => !used.includes(p.id));
     if (candidates.length === 0) {
       const last = used.at(-1);
@@ -32,7 +38,7 @@ export async function nextPromptForGuild(
       candidates = prompts.length > 1 ? prompts.filter((p) => p.id !== last) : [...prompts];
     }
     picked = candidates[Math.floor(random() * candidates.length)] ?? candidates[0]!;
-    return { used: [...used, picked.id] };
+    return { used: [...others, ...[...used, picked.id].map((id) => itemRef(article.id, id))] };
   });
-  return picked!;
+  return picked;
 }

@@ -26,8 +26,23 @@ export function csvCell(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** RFC 4180 CSV (CRLF line ends, header row). Prepend '\uFEFF' if Excel must read non-ASCII names. */
-export function talliesToCsv(tallies: readonly Tally[]): string {
+/**
+ * The article ids to give columns: the served ones in order, then any other id
+ * the tallies name (an article no longer served), sorted.
+ */
+export function csvArticles(served: readonly string[], tallies: readonly Tally[]): string[] {
+  const others = new Set<string>();
+  for (const t of tallies) for (const id of Object.keys(t.byArticle ?? {})) if (!served.includes(id)) others.add(id);
+  return [...served, ...[...others].sort()];
+}
+
+/**
+ * RFC 4180 CSV (CRLF line ends, header row). Prepend '\uFEFF' if Excel must read
+ * non-ASCII names. Per-article columns (`<article>_answered`, `<article>_correct`)
+ * come last, so the fixed columns keep their places whatever articles are served.
+ */
+export function talliesToCsv(tallies: readonly Tally[], articles: readonly string[] = []): string {
+  const header = [...CSV_HEADER, ...articles.flatMap((a) => [`${a}_answered`, `${a}_correct`])];
   const rows = tallies.map((t) => [
     neutraliseFormula(t.userId),
     neutraliseFormula(t.userName),
@@ -38,6 +53,7 @@ export function talliesToCsv(tallies: readonly Tally[]): string {
     t.streak,
     t.bestStreak,
     new Date(t.lastAnsweredAt).toISOString(),
+    ...articles.flatMap((a) => [t.byArticle?.[a]?.answered ?? 0, t.byArticle?.[a]?.correct ?? 0]),
   ]);
-  return [CSV_HEADER, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -81,3 +81,15 @@ export function renderLeaderboard(board: Leaderboard): string {
 }
 
 export { renderTallySummary, summariseTally, type TallySummary } from './summary.js';
+
+/**
+ * The leaderboard of one article's answers: each tally counted by its
+ * `byArticle` entry (ties still go to accuracy, then to who last scored first).
+ */
+export function articleLeaderboard(tallies: readonly Tally[], article: string, userId: string, size = 10): Leaderboard {
+  const inArticle = tallies.flatMap((t) => {
+    const a = t.byArticle?.[article];
+    return a && a.answered > 0 ? [{ ...t, answered: a.answered, correct: a.correct }] : [];
+  });
+  return leaderboard(inArticle, userId, size);
+}

@@ -9,6 +9,8 @@ import type { Store } from '../storage/store.js';
 export const KEPT_ROUNDS = 20;
 
 export interface QuestionPicks {
+  /** The article id; the data migration gives older entries the article they were asked from. */
+  article: string;
   questionId: string;
   /** Option ids in the order the round showed them, so the answer can name the letter the user saw. */
   order: string[];

@@ -1,7 +1,8 @@
 import type { Category, Question } from '../content/schema.js';
+import { itemRef } from '../content/refs.js';
 import type { Content } from '../content/types.js';
 import type { Store } from '../storage/store.js';
-import { getSeen, pickQuestions, practiceSeenKey, rememberSeen } from './select.js';
+import { getSeen, pickQuestions, practiceSeenKey, rememberSeen, seenIn } from './select.js';
 import { recordAnswerOnce, type TallyBook } from './tallies.js';
 
 /** The key of a user's practice history (the questions they saw lately) in a guild. */
@@ -10,9 +11,9 @@ export const practiceHistoryKey = practiceSeenKey;
 /** The next practice question for a user, preferring ones they have not seen lately; undefined when the category is empty. */
 export async function nextPracticeQuestion(store: Store, content: Content, guildId: string, userId: string, category: Category | null): Promise<Question | undefined> {
   const bank = content.questions({ category: category ?? undefined });
-  const recent = await getSeen(store, practiceSeenKey(guildId, userId));
+  const recent = seenIn(content.id, await getSeen(store, practiceSeenKey(guildId, userId)));
   const [question] = pickQuestions(bank, { count: 1, recent });
-  if (question) await rememberSeen(store, practiceSeenKey(guildId, userId), [question.id]);
+  if (question) await rememberSeen(store, practiceSeenKey(guildId, userId), [itemRef(content.id, question.id)]);
   return question;
 }
 
@@ -21,10 +22,10 @@ export type PracticeResult = { kind: 'recorded'; correct: boolean } | { kind: 'a
 /** Records a practice answer once per question message, in one atomic write of the user's tally. */
 export async function recordPracticeAnswer(
   book: TallyBook,
-  input: { guildId: string; userId: string; userName: string; messageId: string; question: Question; optionId: string; at: number },
+  input: { guildId: string; userId: string; userName: string; messageId: string; article: string; question: Question; optionId: string; at: number },
 ): Promise<PracticeResult> {
   const correct = input.question.options.some((o) => o.id === input.optionId && o.correct);
-  const event = { guildId: input.guildId, userId: input.userId, userName: input.userName, category: input.question.category, correct, at: input.at };
+  const event = { guildId: input.guildId, userId: input.userId, userName: input.userName, category: input.question.category, article: input.article, correct, at: input.at };
   const result = await recordAnswerOnce(book, event, input.messageId);
   return result === 'already-answered' ? { kind: 'already-answered' } : { kind: 'recorded', correct };
 }

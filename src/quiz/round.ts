@@ -1,4 +1,5 @@
 import type { Option, Question } from '../content/schema.js';
+import type { Content } from '../content/types.js';
 import { inOrder, presentationOrder } from './shuffle.js';
 
 export interface RoundOptions {
@@ -6,6 +7,11 @@ export interface RoundOptions {
   guildId: string;
   channelId: string;
   starterId: string;
+  /**
+   * The article the questions come from, as loaded when the round started: a
+   * reload or a change of the channel's article does not touch a running round.
+   */
+  article: Content;
   questions: readonly Question[];
   /** How long each question stays open; the caller runs the timer. */
   seconds: number;
@@ -44,6 +50,7 @@ export class Round {
   readonly guildId: string;
   readonly channelId: string;
   readonly starterId: string;
+  readonly article: Content;
   readonly questions: readonly Question[];
   readonly seconds: number;
   /** Per question, its options in the order this round shows them. */
@@ -56,7 +63,7 @@ export class Round {
 
   constructor(options: RoundOptions) {
     if (options.questions.length === 0) throw new RangeError('A round needs at least one question');
-    ({ id: this.id, guildId: this.guildId, channelId: this.channelId, starterId: this.starterId, seconds: this.seconds } = options);
+    ({ id: this.id, guildId: this.guildId, channelId: this.channelId, starterId: this.starterId, article: this.article, seconds: this.seconds } = options);
     this.questions = [...options.questions];
     this.shown = this.questions.map((q) => inOrder(q, presentationOrder(q, options.rng))!);
   }

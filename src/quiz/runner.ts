@@ -8,7 +8,8 @@ import type { Clock, TimerHandle } from '../clock.js';
 import type { Store } from '../storage/store.js';
 import type { Reveal, Round } from './round.js';
 import { RoundRegistry } from './rounds.js';
-import { channelSeenKey, getSeen, legacyChannelSeenKey, pickQuestions, rememberSeen } from './select.js';
+import { channelSeenKey, getSeen, legacyChannelSeenKey, pickQuestions, rememberSeen, seenIn } from './select.js';
+import { itemRef } from '../content/refs.js';
 import { savePicks } from './picks.js';
 import type { Standings } from './standings.js';
 import { recordAnswer } from './tallies.js';
@@ -35,6 +36,7 @@ export type StartRefusal =
   | { kind: 'not-text-channel' }
   | { kind: 'missing-permissions'; channelId: string }
   | { kind: 'no-questions' }
+  | { kind: 'empty-bank'; title: string }
   | { kind: 'busy'; channelId: string };
 
 export type StopResult = { kind: 'stopped' } | { kind: 'no-round' } | { kind: 'not-allowed' };
@@ -56,17 +58,18 @@ export class QuizRunner {
   readonly rounds = new RoundRegistry();
   readonly #live = new Map<string, Live>();
 
-  constructor(private readonly deps: { store: Store; standings: Standings; content: Content; clock: Clock; log: Logger }) {}
+  constructor(private readonly deps: { store: Store; standings: Standings; clock: Clock; log: Logger }) {}
 
-  /** Starts a round and posts its first question; a refusal is returned for the command to word. */
-  async start(interaction: ChatInputCommandInteraction<'cached'>, request: RoundRequest): Promise<StartRefusal | { kind: 'started' }> {
+  /** Starts a round on the article's questions and posts its first one; a refusal is returned for the command to word. */
+  async start(interaction: ChatInputCommandInteraction<'cached'>, article: Content, request: RoundRequest): Promise<StartRefusal | { kind: 'started' }> {
     // Threads the bot has not seen since it started are not cached; fetch them.
     const fetched = interaction.channel ?? (await interaction.client.channels.fetch(interaction.channelId).catch(() => null));
     const channel = fetched?.isTextBased() && !fetched.isDMBased() ? fetched : null;
     if (!channel) return { kind: 'not-text-channel' };
     if (!interaction.appPermissions.has(NEEDED)) return { kind: 'missing-permissions', channelId: channel.id };
-    const recent = await getSeen(this.deps.store, channelSeenKey(interaction.guildId, channel.id), legacyChannelSeenKey(channel.id));
-    const bank = this.deps.content.questions({ category: request.category, difficulty: request.difficulty });
+    if (article.questions().length === 0) return { kind: 'empty-bank', title: article.title };
+    const recent = seenIn(article.id, await getSeen(this.deps.store, channelSeenKey(interaction.guildId, channel.id), legacyChannelSeenKey(channel.id)));
+    const bank = article.questions({ category: request.category, difficulty: request.difficulty });
     const questions = pickQuestions(bank, { count: request.count, recent });
     if (questions.length === 0) return { kind: 'no-questions' };
 
@@ -74,6 +77,7 @@ export class QuizRunner {
       guildId: interaction.guildId,
       channelId: channel.id,
       starterId: interaction.user.id,
+      article,
       questions,
       seconds: request.seconds,
     });
@@ -92,7 +96,7 @@ export class QuizRunner {
       this.rounds.finish(round);
       throw error;
     }
-    await rememberSeen(this.deps.store, channelSeenKey(interaction.guildId, channel.id), questions.map((q) => q.id), legacyChannelSeenKey(channel.id)).catch((error: unknown) =>
+    await rememberSeen(this.deps.store, channelSeenKey(interaction.guildId, channel.id), questions.map((q) => itemRef(article.id, q.id)), legacyChannelSeenKey(channel.id)).catch((error: unknown) =>
       this.deps.log.warn({ err: error }, 'could not remember the questions this channel saw'),
     );
     await this.#post(live);
@@ -112,6 +116,7 @@ export class QuizRunner {
         userId: input.userId,
         userName: input.userName,
         category: question.category,
+        article: round.article.id,
         correct: question.options.some((o) => o.id === input.optionId && o.correct),
         at: this.deps.clock.now(),
       });
@@ -200,14 +205,14 @@ export class QuizRunner {
       roundId: round.id,
       questionIndex: reveal.questionIndex,
       at: this.deps.clock.now(),
-      entry: { questionId: reveal.question.id, order: reveal.shown.map((o) => o.id), picks: Object.fromEntries(reveal.answers) },
+      entry: { article: round.article.id, questionId: reveal.question.id, order: reveal.shown.map((o) => o.id), picks: Object.fromEntries(reveal.answers) },
     }).catch((error: unknown) => this.deps.log.warn({ err: error, roundId: round.id }, 'could not keep the picks for “Why not mine?”'));
     try {
       const ids = {
         answer: (optionId: string) => encodeRoundButton({ kind: 'answer', roundId: round.id, question: position.index, optionId }),
         why: encodeRoundButton({ kind: 'why', roundId: round.id, question: position.index }),
       };
-      await live.message?.edit(renderRoundReveal(this.deps.content, reveal, position, ids));
+      await live.message?.edit(renderRoundReveal(round.article, reveal, position, ids));
     } catch (error) {
       this.deps.log.error({ err: error, roundId: live.round.id }, 'could not reveal a quiz answer');
     }

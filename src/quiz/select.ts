@@ -1,10 +1,16 @@
 import type { Category, Question } from '../content/schema.js';
+import { parseRef } from '../content/refs.js';
 import type { Store } from '../storage/store.js';
 import { shuffled } from './shuffle.js';
 
 export const SEEN_LIMIT = 50;
 
-/** Recently seen question ids, oldest first: one list per channel for public rounds, one per user of a guild for practice. */
+/**
+ * Recently seen questions as refs (`<article>/<id>`), oldest first: one list per
+ * channel for public rounds, one per user of a guild for practice. One list
+ * serves every article: a channel that changes article and comes back still
+ * remembers what it saw.
+ */
 export const channelSeenPrefix = (guildId: string) => `seen:channel:${guildId}:`;
 export const channelSeenKey = (guildId: string, channelId: string) => `${channelSeenPrefix(guildId)}${channelId}`;
 export const practiceSeenPrefix = (guildId: string) => `seen:practice:${guildId}:`;
@@ -14,6 +20,14 @@ export const practiceSeenKey = (guildId: string, userId: string) => `${practiceS
  * read when the new key has none, and deleted once the list is written anew.
  */
 export const legacyChannelSeenKey = (channelId: string) => `seen:${channelId}`;
+
+/** The ids of the refs that belong to the article, order kept: what pickQuestions takes as `recent`. */
+export function seenIn(article: string, refs: readonly string[]): string[] {
+  return refs.flatMap((ref) => {
+    const parsed = parseRef(ref);
+    return parsed?.article === article ? [parsed.id] : [];
+  });
+}
 
 export interface PickOptions {
   count: number;

@@ -64,3 +64,11 @@ export function renderTallySummary(s: TallySummary): string {
   }
   return lines.join('\n');
 }
+
+/** One line per article answered, in the library's order; articles no longer served are named by id. */
+export function renderArticleLines(tally: Tally, titleOf: (id: string) => string | undefined): string {
+  const entries = Object.entries(tally.byArticle ?? {}).filter(([, a]) => a.answered > 0);
+  if (entries.length === 0) return '';
+  const lines = entries.map(([id, a]) => `${titleOf(id) ?? `${id} (no longer served)`}: ${a.correct}/${a.answered} (${formatPercent(ratio(a.correct, a.answered))})`);
+  return ['By article:', ...lines].join('\n');
+}

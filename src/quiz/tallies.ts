@@ -13,7 +13,10 @@ export interface Tally {
   userName: string;
   answered: number;
   correct: number;
+  /** Skills are shared by every article, so this record is server-wide. */
   byCategory: Partial<Record<Category, CategoryTally>>;
+  /** Per article id. Optional in the type only: the data migration gives every older tally one. */
+  byArticle?: Record<string, CategoryTally>;
   streak: number;
   bestStreak: number;
   lastAnsweredAt: number;
@@ -34,6 +37,8 @@ export interface AnswerEvent {
   userId: string;
   userName: string;
   category: Category;
+  /** The id of the article the question belongs to. */
+  article: string;
   correct: boolean;
   /** Epoch milliseconds. */
   at: number;
@@ -46,12 +51,14 @@ export const tallyKey = (guildId: string, userId: string) => `${tallyPrefix(guil
 export const resetConfirmKey = (guildId: string) => `reset-confirmation:${guildId}`;
 
 export function applyAnswer(previous: Tally | undefined, event: Omit<AnswerEvent, 'guildId'>): Tally {
-  const { userId, userName, category, correct, at } = event;
+  const { userId, userName, category, article, correct, at } = event;
   const t: Tally = previous
-    ? { ...previous, byCategory: { ...previous.byCategory } }
-    : { userId, userName, answered: 0, correct: 0, byCategory: {}, streak: 0, bestStreak: 0, lastAnsweredAt: at, firstAnsweredAt: at };
+    ? { ...previous, byCategory: { ...previous.byCategory }, byArticle: { ...previous.byArticle } }
+    : { userId, userName, answered: 0, correct: 0, byCategory: {}, byArticle: {}, streak: 0, bestStreak: 0, lastAnsweredAt: at, firstAnsweredAt: at };
   const cat = t.byCategory[category] ?? { answered: 0, correct: 0 };
   const hit = correct ? 1 : 0;
+  const inArticle = t.byArticle![article] ?? { answered: 0, correct: 0 };
+  t.byArticle![article] = { answered: inArticle.answered + 1, correct: inArticle.correct + hit };
   t.userName = userName;
   t.answered += 1;
   t.correct += hit;

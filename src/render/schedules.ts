@@ -1,5 +1,5 @@
 import { EmbedBuilder, time, TimestampStyles } from 'discord.js';
-import type { Content } from '../content/types.js';
+import type { Library } from '../content/library.js';
 import { MAX_SCHEDULES_PER_GUILD, type Schedule } from '../schedule/types.js';
 import { fit, preview } from './text.js';
 
@@ -10,9 +10,12 @@ export function describeRepeat(s: Schedule): string {
   return s.repeat.kind === 'cron' ? `cron \`${s.repeat.cron}\`` : s.repeat.kind === 'none' ? 'once' : s.repeat.kind;
 }
 
-function describeSchedule(s: Schedule, content: Content, promptText = true): string {
-  const text = promptText ? ` ${preview(content.prompt(s.promptId ?? '')?.text ?? '(no longer in the bank)', 50)}` : '';
-  const prompt = s.promptId ? `\`${s.promptId}\`${text}` : 'next in rotation';
+function describeSchedule(s: Schedule, library: Library, promptText = true): string {
+  const article = library.article(s.article);
+  const text = promptText ? ` ${preview(article?.prompt(s.promptId ?? '')?.text ?? '(no longer in the bank)', 50)}` : '';
+  // The article is named when there is a choice of them (or the schedule's is gone).
+  const from = !article ? ` from ${s.article} (no longer served)` : library.articles.length > 1 ? ` from ${preview(article.title, 40)}` : '';
+  const prompt = `${s.promptId ? `\`${s.promptId}\`${text}` : 'next in rotation'}${from}`;
   const next = s.paused ? '⏸ paused' : s.nextRunAt === null ? 'done' : `next ${when(s.nextRunAt)}`;
   const last = s.lastResult ? `last: ${s.lastResult.ok ? 'posted' : s.lastResult.message}` : 'not run yet';
   return `**${s.id}** · <#${s.channelId}> · ${next} · ${describeRepeat(s)} (${s.timeZone})\n  ${prompt} · ${last}`;
@@ -22,11 +25,11 @@ function describeSchedule(s: Schedule, content: Content, promptText = true): str
 const LIST_BUDGET = 5900;
 
 /** Every schedule in full when they fit; otherwise without the prompt texts, each cut to an equal share. */
-function listEntries(schedules: Schedule[], content: Content): string[] {
-  const full = schedules.map((s) => describeSchedule(s, content));
+function listEntries(schedules: Schedule[], library: Library): string[] {
+  const full = schedules.map((s) => describeSchedule(s, library));
   if (full.join('\n').length <= LIST_BUDGET) return full;
   const share = Math.floor(LIST_BUDGET / schedules.length) - 1;
-  return schedules.map((s) => fit(describeSchedule(s, content, false), share));
+  return schedules.map((s) => fit(describeSchedule(s, library, false), share));
 }
 
 /** Spreads the entries over as many embeds as the 4096-character description limit needs. */
@@ -41,9 +44,9 @@ function listEmbeds(title: string, entries: string[]): EmbedBuilder[] {
 }
 
 /** /prompt list: the server's schedules, or how to create one. */
-export function renderScheduleList(schedules: Schedule[], content: Content): EmbedBuilder[] {
+export function renderScheduleList(schedules: Schedule[], library: Library): EmbedBuilder[] {
   return listEmbeds(
     `Scheduled prompts (${schedules.length}/${MAX_SCHEDULES_PER_GUILD})`,
-    schedules.length ? listEntries(schedules, content) : ['None yet. Create one with `/prompt schedule`.'],
+    schedules.length ? listEntries(schedules, library) : ['None yet. Create one with `/prompt schedule`.'],
   );
 }

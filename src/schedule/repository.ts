@@ -25,6 +25,7 @@ function newId(taken: ScheduleMap): string {
 export interface NewSchedule {
   guildId: string;
   channelId: string;
+  article: string;
   promptId: string | null;
   /** As parseRepeat returns it. */
   repeat: Repeat;
@@ -67,6 +68,7 @@ export async function createSchedule(store: Store, input: NewSchedule, now: numb
       id: newId(current),
       guildId: input.guildId,
       channelId: input.channelId,
+      article: input.article,
       promptId: input.promptId,
       repeat: anchorRepeat(input.repeat, firstRunAt, input.timeZone),
       timeZone: input.timeZone,

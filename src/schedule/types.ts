@@ -29,7 +29,12 @@ export interface Schedule {
   id: string;
   guildId: string;
   channelId: string;
-  /** null: take the next prompt of the guild's rotation at each run. */
+  /**
+   * The id of the article the schedule posts from, fixed when it is created: a
+   * later change of the channel's article does not change what it posts.
+   */
+  article: string;
+  /** null: take the article's next prompt in the guild's rotation at each run. */
   promptId: string | null;
   repeat: Repeat;
   timeZone: string;

@@ -19,11 +19,11 @@ export function questionOf(content: Content, m: MessageRecord): Question {
   return q;
 }
 
-/** The option a letter button answers: its custom id names the option (quiz:a:…:<option> or practice:a:<question>:<option>:…). */
+/** The option a letter button answers: its custom id names the option (quiz:a:…:<option> or practice:q:<article>:<question>:<option>:…). */
 export function optionIdOf(customId: string): string | undefined {
   const p = customId.split(':');
   if (p[0] === 'quiz' && p[1] === 'a') return p[4];
-  if (p[0] === 'practice' && p[1] === 'a') return p[3];
+  if (p[0] === 'practice' && p[1] === 'q') return p[4];
   return undefined;
 }
 

@@ -1,13 +1,14 @@
 import type { Context } from '../../context.js';
 import { normalise } from '../../content/loader.js';
+import type { Content } from '../../content/types.js';
 import { preview } from '../../render/text.js';
 
 type Choice = { name: string; value: string };
 const MAX = 25;
 
-export function promptChoices(ctx: Context, typed: string): Choice[] {
+export function promptChoices(article: Content, typed: string): Choice[] {
   const q = normalise(typed.trim());
-  return ctx.content.prompts
+  return article.prompts
     .filter((p) => !q || normalise(`${p.id} ${p.text}`).includes(q))
     .slice(0, MAX)
     .map((p) => ({ name: preview(`${p.id}: ${p.text}`, 100), value: p.id }));
