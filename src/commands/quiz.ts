@@ -109,8 +109,7 @@ export const quiz: Command = {
       const user = interaction.options.getUser('user') ?? interaction.user;
       const tally = await getTally(store, interaction.guildId, user.id);
       const who = user.id === interaction.user.id ? 'You have' : `<@${user.id}> has`;
-      const library = ctx.shelf.current;
-      const byArticle = tally ? renderArticleLines(tally, (id) => library.article(id)?.title) : '';
+      const byArticle = tally ? renderArticleLines(tally, ctx.shelf.current.articles) : '';
       const text = tally ? [renderTallySummary(summariseTally(tally)), byArticle].filter(Boolean).join('\n\n') : `${who} not answered any quiz questions in this server yet.`;
       const embed = new EmbedBuilder().setTitle(`Quiz record: ${fit(user.displayName, 200)}`).setDescription(fit(text, 4096));
       await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });

@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
-import { buildContent, readPack } from './loader.js';
+import { buildContent, packVersion, readPack } from './loader.js';
 import { formatValidityReport } from './report.js';
 import type { Content } from './types.js';
 import { formatProblem, PACK_FILES, parsePack, type Problem } from './validate.js';
@@ -81,11 +81,12 @@ export async function loadLibrary(dir: string, log?: Logger): Promise<Library> {
   const notLoaded: NotLoaded[] = [];
   const warnings = new Map<string, readonly string[]>();
   for (const packDir of dirs) {
-    const { pack, problems, validity, warnings: packWarnings } = parsePack(await readPack(packDir));
+    const raw = await readPack(packDir);
+    const { pack, problems, validity, warnings: packWarnings } = parsePack(raw);
     let failed = problems;
     let content: Content | undefined;
     if (pack) {
-      content = buildContent(packDir, pack);
+      content = buildContent(packDir, pack, packVersion(raw));
       const twin = articles.find((a) => a.id === content!.id);
       if (twin) failed = [{ file: 'article.json', path: 'id', message: `"${content.id}" is already the id of the pack in ${twin.dir}; ids must be unique` }];
     }

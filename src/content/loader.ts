@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
@@ -52,7 +53,14 @@ export function articleIdOf(dir: string, pack: Pack): string {
   return name || 'article';
 }
 
-export function buildContent(dir: string, pack: Pack): Content {
+/** The digest Content.version holds: of the four files as read (a missing one counts as empty). */
+export function packVersion(raw: RawPack): string {
+  const hash = createHash('sha256');
+  for (const file of PACK_FILES) hash.update(`${file}\0${typeof raw[file] === 'string' ? raw[file] : ''}\0`);
+  return hash.digest('hex').slice(0, 16);
+}
+
+export function buildContent(dir: string, pack: Pack, version = ''): Content {
   deepFreeze(pack);
   const paragraphs: readonly Paragraph[] = deepFreeze(
     pack.article.sections.flatMap((s) => s.paragraphs.map((p) => ({ n: p.n, text: p.text, heading: s.heading }))),
@@ -64,6 +72,7 @@ export function buildContent(dir: string, pack: Pack): Content {
 
   const content: Content = {
     id: articleIdOf(dir, pack),
+    version,
     dir,
     title: pack.article.title,
     about: pack.article.about,
@@ -95,9 +104,10 @@ export function buildContent(dir: string, pack: Pack): Content {
 /** Loads one pack; throws a ContentError with its report when it has problems. */
 export async function loadContent(dir: string, log?: Logger): Promise<Content> {
   const started = performance.now();
-  const { pack, problems } = parsePack(await readPack(dir));
+  const raw = await readPack(dir);
+  const { pack, problems } = parsePack(raw);
   if (!pack) throw new ContentError(problems);
-  const content = buildContent(dir, pack);
+  const content = buildContent(dir, pack, packVersion(raw));
   log?.debug({ ms: Math.round(performance.now() - started), dir }, 'content loaded');
   return content;
 }

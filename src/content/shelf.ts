@@ -66,7 +66,9 @@ export class Shelf {
     }
     const kept = failed.filter((f) => old.articles.some((a) => a.dir === f.dir));
     const notLoaded = failed.filter((f) => !kept.includes(f));
-    const byDir = new Map<string, Content>((fresh?.articles ?? []).map((a) => [a.dir, a]));
+    // An article whose files did not change stays the same object (its rendered excerpts stay cached).
+    const same = (a: Content) => old.articles.find((o) => o.dir === a.dir && o.id === a.id && o.version === a.version) ?? a;
+    const byDir = new Map<string, Content>((fresh?.articles ?? []).map((a) => [a.dir, same(a)]));
     for (const f of kept) byDir.set(f.dir, old.articles.find((a) => a.dir === f.dir)!);
     const articles = [...byDir.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
     const ids = new Set<string>();
@@ -93,7 +95,7 @@ function assemble(dir: string, articles: Content[], notLoaded: NotLoaded[], kept
   const byId = new Map(articles.map((a) => [a.id, a]));
   const warnings = new Map<string, readonly string[]>();
   for (const a of articles) {
-    const w = (fresh?.article(a.id) === a ? fresh.warnings : old.warnings).get(a.id);
+    const w = (fresh?.article(a.id)?.version === a.version ? fresh.warnings : old.warnings).get(a.id);
     if (w) warnings.set(a.id, w);
   }
   return Object.freeze({

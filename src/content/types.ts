@@ -16,6 +16,8 @@ export interface QuestionFilter {
 export interface Content {
   /** The article's stable id (a slug): what stored data, commands and buttons name it by. */
   readonly id: string;
+  /** A digest of the pack's files: equal versions are the same text, so a reload can tell what changed. */
+  readonly version: string;
   readonly dir: string;
   readonly title: string;
   readonly about: string;

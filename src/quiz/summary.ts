@@ -66,9 +66,16 @@ export function renderTallySummary(s: TallySummary): string {
 }
 
 /** One line per article answered, in the library's order; articles no longer served are named by id. */
-export function renderArticleLines(tally: Tally, titleOf: (id: string) => string | undefined): string {
-  const entries = Object.entries(tally.byArticle ?? {}).filter(([, a]) => a.answered > 0);
+export function renderArticleLines(tally: Tally, served: ReadonlyArray<{ id: string; title: string }>): string {
+  const place = (id: string) => {
+    const i = served.findIndex((a) => a.id === id);
+    return i === -1 ? served.length : i;
+  };
+  const entries = Object.entries(tally.byArticle ?? {})
+    .filter(([, a]) => a.answered > 0)
+    .sort(([a], [b]) => place(a) - place(b) || (a < b ? -1 : 1));
   if (entries.length === 0) return '';
-  const lines = entries.map(([id, a]) => `${titleOf(id) ?? `${id} (no longer served)`}: ${a.correct}/${a.answered} (${formatPercent(ratio(a.correct, a.answered))})`);
+  const title = (id: string) => served.find((a) => a.id === id)?.title ?? `${id} (no longer served)`;
+  const lines = entries.map(([id, a]) => `${title(id)}: ${a.correct}/${a.answered} (${formatPercent(ratio(a.correct, a.answered))})`);
   return ['By article:', ...lines].join('\n');
 }
