@@ -1,3 +1,4 @@
+import { learningPrefix } from '../learning/state.js';
 import { rotationKey } from '../prompts/rotation.js';
 import { roundPicksIndexKey, roundPicksPrefix } from '../quiz/picks.js';
 import { channelSeenPrefix, practiceSeenPrefix } from '../quiz/select.js';
@@ -26,7 +27,7 @@ export interface GuildKeys {
  */
 export function guildDataKeys(guildId: string): GuildKeys {
   return {
-    prefixes: [tallyPrefix(guildId), practiceSeenPrefix(guildId), channelSeenPrefix(guildId), roundPicksPrefix(guildId)],
+    prefixes: [tallyPrefix(guildId), practiceSeenPrefix(guildId), channelSeenPrefix(guildId), roundPicksPrefix(guildId), learningPrefix(guildId)],
     keys: [
       roundPicksIndexKey(guildId),
       resetConfirmKey(guildId),
