@@ -5,7 +5,9 @@
  * The tests run in order on one bot: removal, return, outage, then retention.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itemRef } from '../src/content/refs.js';
 import { getDeparture } from '../src/guilds/departures.js';
+import { recordLearning } from '../src/learning/record.js';
 import { listSchedules } from '../src/schedule/repository.js';
 import type { Schedule } from '../src/schedule/types.js';
 import { LocalDiscord, type ChannelRecord, type MessageRecord, type OptionValue } from '../tools/local-discord/index.js';
@@ -227,9 +229,15 @@ describe('when the bot leaves a server', () => {
     }
     await command(g1, 'prompt', 'post', {});
     await command(g1, 'quiz-admin', 'reset');
+    // After the reset, which clears learning records too. Written through the domain function, as no command writes them yet.
+    for (const server of [g1, g2]) {
+      const first = tb.bot.services.shelf.current.first;
+      const ref = itemRef(first.id, first.questions()[0]!.id);
+      await recordLearning(store(), { guildId: server.id, userId: d().member.id, ref, optionId: 'x', correct: false, source: 'practice', at: clock.now(), answerKey: `leave-test:${server.id}` });
+    }
 
     const kept = await entriesOf(g1);
-    const families = ['tally:', 'seen:practice:', 'seen:channel:', 'round-picks:', 'round-picks-index:', 'reset-confirmation:', 'schedules:', 'guild-settings:', 'prompt-rotation:'];
+    const families = ['tally:', 'seen:practice:', 'seen:channel:', 'round-picks:', 'round-picks-index:', 'reset-confirmation:', 'schedules:', 'guild-settings:', 'prompt-rotation:', 'learning:'];
     for (const family of families) expect([...kept.keys()].some((k) => k.startsWith(family)), family).toBe(true);
     const other = await entriesOf(g2);
     expect(other.size).toBeGreaterThanOrEqual(5);

@@ -1,4 +1,5 @@
 import { articleChoiceKey } from '../articles/choice.js';
+import { learningPrefix } from '../learning/state.js';
 import { rotationKey } from '../prompts/rotation.js';
 import { roundPicksIndexKey, roundPicksPrefix } from '../quiz/picks.js';
 import { channelSeenPrefix, practiceSeenPrefix } from '../quiz/select.js';
@@ -27,7 +28,7 @@ export interface GuildKeys {
  */
 export function guildDataKeys(guildId: string): GuildKeys {
   return {
-    prefixes: [tallyPrefix(guildId), practiceSeenPrefix(guildId), channelSeenPrefix(guildId), roundPicksPrefix(guildId)],
+    prefixes: [tallyPrefix(guildId), practiceSeenPrefix(guildId), channelSeenPrefix(guildId), roundPicksPrefix(guildId), learningPrefix(guildId)],
     keys: [
       roundPicksIndexKey(guildId),
       resetConfirmKey(guildId),

@@ -1,4 +1,5 @@
 import type { Category } from '../content/schema.js';
+import { resetLearning } from '../learning/record.js';
 import type { Store } from '../storage/store.js';
 import type { Ranking, Standings } from './standings.js';
 
@@ -160,11 +161,17 @@ export async function forgetTally({ store, standings }: TallyBook, guildId: stri
   return removed;
 }
 
-/** Clears the guild's tallies; returns how many users were cleared. */
+/**
+ * What `/quiz-admin reset` clears: the guild's tallies and everyone's learning
+ * state (review lists, practice boxes, confidence ratings), which is built from
+ * the same answers. Returns how many users' tallies were cleared.
+ */
 export async function resetTallies({ store, standings }: TallyBook, guildId: string): Promise<number> {
   standings.forget(guildId);
   try {
-    return await store.deletePrefix(tallyPrefix(guildId));
+    const cleared = await store.deletePrefix(tallyPrefix(guildId));
+    await resetLearning(store, guildId);
+    return cleared;
   } finally {
     standings.forget(guildId);
   }

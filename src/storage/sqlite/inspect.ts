@@ -16,6 +16,7 @@ const KINDS: ReadonlyArray<{ prefix: string; one: string; many: string }> = [
   { prefix: 'tally:', one: 'tally', many: 'tallies' },
   { prefix: 'seen:practice:', one: 'practice history', many: 'practice histories' },
   { prefix: 'round-picks:', one: 'round of picks', many: 'rounds of picks' },
+  { prefix: 'learning:', one: 'learning record', many: 'learning records' },
   { prefix: 'schedules:', one: 'server’s schedules', many: 'servers’ schedules' },
   { prefix: 'guild-settings:', one: 'server setting', many: 'server settings' },
   { prefix: '', one: 'other', many: 'others' },
