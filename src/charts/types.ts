@@ -36,6 +36,8 @@ export interface WeekCount {
 }
 
 export interface QuestionCount extends Count {
+  /** The question's stored id (<article>/<id>), for the CSV. */
+  id?: string;
   /** A short human label (the chart cuts it to fit), e.g. "Q12 · Who said “one week”?". */
   label: string;
 }
@@ -69,5 +71,5 @@ export const classReportInputSchema = z.object({
   serverName: z.string().max(100).optional(),
   skills: skillsSchema,
   weeks: z.array(z.object({ start: z.number().int(), answers: count })).max(520),
-  missed: z.array(z.object({ label: z.string(), answered: count, correct: count }).refine((c) => c.correct <= c.answered, { message: 'correct is more than answered' })).max(1000),
+  missed: z.array(z.object({ id: z.string().optional(), label: z.string(), answered: count, correct: count }).refine((c) => c.correct <= c.answered, { message: 'correct is more than answered' })).max(1000),
 });
