@@ -80,8 +80,8 @@ describe('alt text', () => {
     });
     expect(text).toContain('Attribution 67% of 3 (server 25%)');
     expect(text).toContain('Source chain no answers yet');
-    expect(text).toContain('Certain 75% of 8 right (ideal 100%)');
-    expect(text).toContain('Guessing no answers yet right (ideal 25%)');
+    expect(text).toContain('Certain 6 of 8 right (75%), ideal 100%');
+    expect(text).toContain('Guessing no answers yet, ideal 25%');
   });
 
   it('says the report figures and stays within Discord’s 1,024 characters however long the labels', () => {

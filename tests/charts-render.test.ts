@@ -103,7 +103,7 @@ describe('the score chart', () => {
     expect(panel.dark).toBeGreaterThan(500);
     expect(picture.altText).toContain("Alice's accuracy per skill");
     expect(picture.altText).toContain('Source chain 80% of 10 (server 65%)');
-    expect(picture.altText).toContain('Fairly sure 67% of 12 right (ideal 75%)');
+    expect(picture.altText).toContain('Fairly sure 8 of 12 right (67%), ideal 75%');
   });
 
   it('shows "no answers yet" for a learner with no answers, and refuses NaN or impossible counts with a typed error', async () => {

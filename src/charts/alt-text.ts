@@ -20,7 +20,12 @@ export function scoreAltText(input: ScoreChartInput): string {
   });
   const parts = [`${who} accuracy per skill, with the server average: ${skills.join('; ')}.`];
   if (input.calibration) {
-    const levels = CONFIDENCE_LEVELS.map((level) => `${CONFIDENCE_LABELS[level]} ${shareOf(input.calibration?.[level])} right (ideal ${percent(IDEAL_SHARE_RIGHT[level])})`);
+    const levels = CONFIDENCE_LEVELS.map((level) => {
+      const c = input.calibration?.[level];
+      const share = shareRight(c);
+      const figure = share === undefined ? 'no answers yet' : `${thousands(c!.correct)} of ${thousands(c!.answered)} right (${percent(share)})`;
+      return `${CONFIDENCE_LABELS[level]} ${figure}, ideal ${percent(IDEAL_SHARE_RIGHT[level])}`;
+    });
     parts.push(`Calibration, share right by how sure: ${levels.join('; ')}.`);
   }
   return fit(parts.join(' '), ALT_TEXT_MAX);
