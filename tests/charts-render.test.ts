@@ -172,12 +172,19 @@ describe('the renderer', () => {
   });
 
   it('keeps the event loop responsive while it draws (under 50 ms of delay)', async () => {
-    await renderer.scoreChart(score); // the worker is up and warm
-    const delay = monitorEventLoopDelay({ resolution: 5 });
-    delay.enable();
-    for (let i = 0; i < 8; i++) image(await renderer.scoreChart({ ...withCalibration, learner: { attribution: { answered: 10 + i, correct: i } } }));
-    delay.disable();
-    expect(delay.max / 1e6).toBeLessThan(50);
+    await renderer.classReport(report); // the worker is up and warm
+    // A class report takes 70-140 ms of CPU to draw and encode on this machine: drawn on this thread, it would delay
+    // the loop that long in every attempt. The best of three attempts keeps a busy machine's passing
+    // stalls (other test files run alongside) from failing the test.
+    let best = Infinity;
+    for (let attempt = 0; attempt < 3 && best >= 50; attempt++) {
+      const delay = monitorEventLoopDelay({ resolution: 5 });
+      delay.enable();
+      for (let i = 0; i < 4; i++) image(await renderer.classReport({ ...report, weeks: report.weeks.map((w) => ({ ...w, answers: w.answers + attempt * 4 + i })) }));
+      delay.disable();
+      best = Math.min(best, delay.max / 1e6);
+    }
+    expect(best).toBeLessThan(50);
   });
 
   it('turns a render over the time limit into a typed timeout, and a closed renderer into `closed`', async () => {
