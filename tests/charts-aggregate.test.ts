@@ -24,7 +24,7 @@ describe('serverSkillTotals', () => {
     expect(totals.attribution).toEqual({ answered: 2, correct: 2, learners: 1 });
   });
 
-  it('handles 50,000 tallies in well under the chart budget', () => {
+  it('handles 50,000 tallies within the chart budget (300 ms with the render; about 10 ms alone on a quiet machine)', () => {
     const tallies = Array.from({ length: 50_000 }, (_, i) => {
       const byCategory: SkillCounts = {};
       for (const [k, c] of CATEGORIES.entries()) if ((i + k) % 3 !== 0) byCategory[c] = { answered: 5 + (i % 7), correct: i % 5 };
@@ -36,7 +36,8 @@ describe('serverSkillTotals', () => {
     let answered = 0;
     for (const t of tallies) answered += t.byCategory.attribution?.answered ?? 0;
     expect(totals.attribution.answered).toBe(answered);
-    expect(ms).toBeLessThan(100);
+    // Generous for a machine shared with other test files; a pass that grows faster than the number of tallies would take seconds.
+    expect(ms).toBeLessThan(300);
   });
 });
 
