@@ -9,6 +9,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchCharts, chartRows } from './lib/charts.js';
 import { ensureBuilt, ROOT } from './lib/child.js';
 import { closedLoop, openLoop, result, Tally, type Phase, type PhaseResult } from './lib/driver.js';
 import { MachineLoad, machineInfo } from './lib/machine.js';
@@ -298,6 +299,9 @@ async function main(): Promise<void> {
   const startup = summarise(startups);
   log(`start to first answer (bot, 1 guild): ${startups.map((s) => s.toFixed(0)).join(', ')} ms`);
 
+  // ---------- charts: aggregation + PNG render in the render worker, after every child has stopped ----------
+  const charts = await benchCharts(log);
+
   // ---------- report ----------
   const ratio = (b: number, x: number) => b / x;
   const rows: Row[] = [];
@@ -431,6 +435,7 @@ async function main(): Promise<void> {
     status: check('start to first answer <= 1.2x the baseline', `${(startup.p50 / rss[1]!.baselineFirstAnswerMs).toFixed(2)}x (median of ${startups.length})`, startup.p50 / rss[1]!.baselineFirstAnswerMs <= 1.2),
   });
   rows.push({ measurement: `process start -> first answer, 2,500 guilds, ms`, baseline: fmt(rss[2500]!.baselineFirstAnswerMs, 0), bot: fmt(rss[2500]!.botFirstAnswerMs, 0), ratio: '', target: '', status: '' });
+  rows.push(...chartRows(charts, check, fmt));
 
   const header = `sourcing-bot bench · ${machine.nproc} cores (${machine.cpu}) · node ${machine.node} · other processes used ~${otherLoad.toFixed(2)} cores during the load phases`;
   const table = renderTable(rows);
@@ -452,6 +457,7 @@ async function main(): Promise<void> {
     scheduledPrompt: { latenessMs: schedule.lateness, threadsOpened: schedule.threads },
     tallies,
     rssMb: rss,
+    charts,
     startToFirstAnswerMs: { bot1Guild: startups.map((s) => round(s, 0)), baseline1Guild: round(rss[1]!.baselineFirstAnswerMs, 0) },
     targets,
     table: `${header}\n\n${table}\n\n${summary}`,

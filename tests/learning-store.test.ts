@@ -135,7 +135,7 @@ describe('learning state in the store', () => {
     const { store } = await sqlite();
     const book: TallyBook = { store, standings: new Standings(systemClock) };
     for (const userId of ['u1', 'u2']) {
-      await recordAnswer(book, { guildId: '12', userId, userName: userId, category: 'attribution', correct: false, at: T0 });
+      await recordAnswer(book, { guildId: '12', userId, userName: userId, category: 'attribution', article: 'a1', correct: false, at: T0 });
       await recordLearning(store, answer({ guildId: '12', userId }));
     }
     await recordLearning(store, answer({ guildId: '123', userId: 'u1' }));
