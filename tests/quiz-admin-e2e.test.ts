@@ -167,7 +167,7 @@ describe('/quiz-admin reset', () => {
     await seed(w.guild, [['a', 1, 1], ['b', 0, 1]]);
     const { message, confirm, cancel } = await askToReset(w);
     expect(message.ephemeral).toBe(true);
-    expect(message.content).toMatch(/^This clears the quiz tallies of 2 people in this server\. It cannot be undone/);
+    expect(message.content).toMatch(/^This clears the quiz tallies of 2 people in this server, and everyone’s review lists, practice progress and confidence ratings\. It cannot be undone/);
     expect(message.content).toMatch(/Confirm <t:\d+:R>\.$/);
     expect(confirm.label).toBe('Clear all tallies');
     expect(cancel.label).toBe('Cancel');
@@ -183,7 +183,7 @@ describe('/quiz-admin reset', () => {
     const response = await click(w.admin, message, confirm.custom_id).response();
     expect(response.type).toBe(7);
     const updated = d().message(message.id)!;
-    expect(updated.content).toBe('Cleared the quiz tallies of 3 people.');
+    expect(updated.content).toBe('Cleared the quiz tallies of 3 people, and everyone’s review lists, practice progress and confidence ratings.');
     expect(updated.components).toEqual([]);
     expect(await countIn(w)).toBe(0);
     expect(await countIn(other)).toBe(1);

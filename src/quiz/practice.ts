@@ -1,20 +1,36 @@
 import type { Category, Question } from '../content/schema.js';
-import { itemRef } from '../content/refs.js';
+import { itemRef, parseRef } from '../content/refs.js';
+import type { PracticeKind } from '../learning/boxes.js';
+import { practiceOrder } from '../learning/record.js';
 import type { Content } from '../content/types.js';
 import type { Store } from '../storage/store.js';
-import { getSeen, pickQuestions, practiceSeenKey, rememberSeen, seenIn } from './select.js';
+import { practiceSeenKey, rememberSeen } from './select.js';
 import { recordAnswerOnce, type TallyBook } from './tallies.js';
 
 /** The key of a user's practice history (the questions they saw lately) in a guild. */
 export const practiceHistoryKey = practiceSeenKey;
 
-/** The next practice question for a user, preferring ones they have not seen lately; undefined when the category is empty. */
-export async function nextPracticeQuestion(store: Store, content: Content, guildId: string, userId: string, category: Category | null): Promise<Question | undefined> {
+/**
+ * The next practice question for a user: the first of their spaced-practice
+ * order over the bank (a question due for review, else one never answered,
+ * else the one answered longest ago; see practiceOrder), with why it comes
+ * first. The question is also remembered as shown, in the practice history.
+ * Undefined when the category has no questions.
+ */
+export async function nextPracticeQuestion(
+  store: Store,
+  content: Content,
+  guildId: string,
+  userId: string,
+  category: Category | null,
+  now: number,
+): Promise<{ question: Question; kind: PracticeKind } | undefined> {
   const bank = content.questions({ category: category ?? undefined });
-  const recent = seenIn(content.id, await getSeen(store, practiceSeenKey(guildId, userId)));
-  const [question] = pickQuestions(bank, { count: 1, recent });
-  if (question) await rememberSeen(store, practiceSeenKey(guildId, userId), [itemRef(content.id, question.id)]);
-  return question;
+  const { first } = await practiceOrder(store, guildId, userId, bank.map((q) => itemRef(content.id, q.id)), now);
+  const question = first && content.question(parseRef(first.ref)?.id ?? '');
+  if (!first || !question) return undefined;
+  await rememberSeen(store, practiceSeenKey(guildId, userId), [first.ref]);
+  return { question, kind: first.kind };
 }
 
 export type PracticeResult = { kind: 'recorded'; correct: boolean } | { kind: 'already-answered' };

@@ -10,6 +10,7 @@ import type { Reveal, Round } from './round.js';
 import { RoundRegistry } from './rounds.js';
 import { channelSeenKey, getSeen, legacyChannelSeenKey, pickQuestions, rememberSeen, seenIn } from './select.js';
 import { itemRef } from '../content/refs.js';
+import { recordLearning } from '../learning/record.js';
 import { savePicks } from './picks.js';
 import type { Standings } from './standings.js';
 import { recordAnswer } from './tallies.js';
@@ -28,6 +29,9 @@ interface Live {
   message?: Message;
   timer?: TimerHandle;
 }
+
+/** Names one person's answer to one round question in their learning record (its confidence rating uses the same key). */
+export const roundAnswerKey = (roundId: string, questionIndex: number) => `round:${roundId}:${questionIndex}`;
 
 const NEEDED = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks];
 
@@ -207,6 +211,7 @@ export class QuizRunner {
       at: this.deps.clock.now(),
       entry: { article: round.article.id, questionId: reveal.question.id, order: reveal.shown.map((o) => o.id), picks: Object.fromEntries(reveal.answers) },
     }).catch((error: unknown) => this.deps.log.warn({ err: error, roundId: round.id }, 'could not keep the picks for “Why not mine?”'));
+    await this.#learn(round, reveal);
     try {
       const ids = {
         answer: (optionId: string) => encodeRoundButton({ kind: 'answer', roundId: round.id, question: position.index, optionId }),
@@ -216,6 +221,31 @@ export class QuizRunner {
     } catch (error) {
       this.deps.log.error({ err: error, roundId: live.round.id }, 'could not reveal a quiz answer');
     }
+  }
+
+  /**
+   * Puts each answer in its person's learning record (review list, practice
+   * boxes) at the reveal, not at the click: recorded at the click, a wrong pick
+   * would show in /quiz review before the answer is revealed. A failed write is
+   * logged and the reveal goes on.
+   */
+  async #learn(round: Round, reveal: Reveal): Promise<void> {
+    const at = this.deps.clock.now();
+    const ref = itemRef(round.article.id, reveal.question.id);
+    await Promise.all(
+      [...reveal.answers].map(([userId, optionId]) =>
+        recordLearning(this.deps.store, {
+          guildId: round.guildId,
+          userId,
+          ref,
+          optionId,
+          correct: optionId === reveal.correctId,
+          source: 'round',
+          at,
+          answerKey: roundAnswerKey(round.id, reveal.questionIndex),
+        }).catch((error: unknown) => this.deps.log.error({ err: error, roundId: round.id, userId }, 'could not record a round answer in the learning record')),
+      ),
+    );
   }
 
   async #finish(live: Live, openReveal: ReturnType<Round['close']>, stoppedBy?: string): Promise<void> {
