@@ -1,6 +1,7 @@
 import { EmbedBuilder, MessageFlags } from 'discord.js';
 import { askToForget } from '../components/forget.js';
 import { askPractice } from '../components/practice.js';
+import { reviewPage } from '../components/review.js';
 import { CATEGORIES, CATEGORY_LABELS, categorySchema, type Category } from '../content/schema.js';
 import { UserError } from '../errors.js';
 import { articleLeaderboard, leaderboardOf, renderLeaderboard } from '../quiz/leaderboard.js';
@@ -32,6 +33,7 @@ const data = guildCommand('quiz', 'Practise judging the article’s sourcing')
       .setDescription('Private questions with instant feedback')
       .addStringOption((o) => o.setName('category').setDescription('Only this skill').addChoices(...categoryChoices)),
   )
+  .addSubcommand((s) => s.setName('review').setDescription('Your missed questions in this server, to look at again and retry (private)'))
   .addSubcommand((s) =>
     s
       .setName('score')
@@ -105,6 +107,8 @@ export const quiz: Command = {
     } else if (sub === 'practice') {
       const category = categoryOption(interaction.options.getString('category')) ?? null;
       await interaction.reply(await askPractice(ctx, await articleHere(interaction, ctx), interaction.guildId, interaction.user.id, category));
+    } else if (sub === 'review') {
+      await interaction.reply({ ...(await reviewPage(ctx, interaction.guildId, interaction.user.id, 0)), flags: MessageFlags.Ephemeral });
     } else if (sub === 'score') {
       const user = interaction.options.getUser('user') ?? interaction.user;
       const tally = await getTally(store, interaction.guildId, user.id);

@@ -141,14 +141,14 @@ export function renderPracticeFeedback(
   shown: readonly Option[],
   chosenId: string,
   ids: { answer: (optionId: string) => string; next: string },
-  extra: { label?: string | undefined; said?: ConfidenceChoice | undefined; nextLabel?: string; note?: string } = {},
+  extra: { label?: string | undefined; said?: ConfidenceChoice | undefined; nextLabel?: string; note?: string; titlePrefix?: string } = {},
 ) {
   const correctIndex = shown.findIndex((o) => o.correct);
   const chosenIndex = shown.findIndex((o) => o.id === chosenId);
   const chosen = shown[chosenIndex];
   const right = chosen?.correct === true;
   const embed = new EmbedBuilder()
-    .setTitle(fit(`Practice · ${heading(question)}`, 256))
+    .setTitle(fit(`${extra.titlePrefix ?? 'Practice'} · ${heading(question)}`, 256))
     .setDescription(fit(`${question.prompt}\n\n${optionLines(shown)}`, 4096))
     .addFields({
       name: right ? `✅ Right: ${letter(correctIndex)}` : `❌ You chose ${letter(chosenIndex)}; the answer is ${letter(correctIndex)}`,
