@@ -175,8 +175,8 @@ describe('answers reach /quiz review', () => {
     await d().waitFor(() => (isRevealed(d().message(m.id)) ? true : undefined), 5000, 'the reveal');
     const roundId = buttonsOf(m)[0]!.custom_id.split(':')[2];
     const state = await d().waitFor(async () => (await getLearning(store(), w.guild.id, w.learner.id)) ?? undefined, 5000, 'the learning record');
-    expect(state.answerKeys).toEqual([`round:${roundId}:0`]);
-    expect(state.review).toEqual([{ ref: itemRef(article().id, q.id), optionId: shownOptions(q, m)[wrong]!.id, at: h.clock.now(), source: 'round' }]);
+    expect(state!.answerKeys).toEqual([`round:${roundId}:0`]);
+    expect(state!.review).toEqual([{ ref: itemRef(article().id, q.id), optionId: shownOptions(q, m)[wrong]!.id, at: h.clock.now(), source: 'round' }]);
     const page = await run(w, w.learner, 'quiz', 'review').reply();
     expect(embedOf(page).description).toMatch(/Missed in a round <t:\d+:R>$/);
   });
@@ -334,7 +334,7 @@ describe('confidence in rounds', () => {
       const s = await getLearning(store(), w.guild.id, w.learner.id);
       return s?.answerKeys.includes(`round:${roundId}:0`) ? s : undefined;
     }, 5000, 'the answer at the reveal');
-    expect(done.ratings.filter((r) => r.answerKey === `round:${roundId}:0`)).toHaveLength(1);
+    expect(done!.ratings.filter((r) => r.answerKey === `round:${roundId}:0`)).toHaveLength(1);
     expect((await rawClick(w, w.learner, staleLocked, `conf:r:f:${roundId}:0`).reply()).content).toBe('This round is over, so it is too late to say how sure you were.');
 
     await run(w, w.admin, 'quiz-admin', 'settings', { confidence: 'off' }).reply();
