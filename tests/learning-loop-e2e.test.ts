@@ -23,6 +23,17 @@ const article = () => h.tb.bot.services.shelf.current.first;
 const questionOf = (m: MessageRecord): Question => questionIn(article(), m);
 const LETTERS = 'ABCDE';
 
+/** Polls an async read until it gives a value (the local Discord's waitFor takes a synchronous check). */
+async function eventually<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 interface World {
   guild: GuildRecord;
   ch: string;
@@ -174,9 +185,9 @@ describe('answers reach /quiz review', () => {
     await h.clock.advance(10_000);
     await d().waitFor(() => (isRevealed(d().message(m.id)) ? true : undefined), 5000, 'the reveal');
     const roundId = buttonsOf(m)[0]!.custom_id.split(':')[2];
-    const state = await d().waitFor(async () => (await getLearning(store(), w.guild.id, w.learner.id)) ?? undefined, 5000, 'the learning record');
-    expect(state!.answerKeys).toEqual([`round:${roundId}:0`]);
-    expect(state!.review).toEqual([{ ref: itemRef(article().id, q.id), optionId: shownOptions(q, m)[wrong]!.id, at: h.clock.now(), source: 'round' }]);
+    const state = await eventually(() => getLearning(store(), w.guild.id, w.learner.id), 'the learning record');
+    expect(state.answerKeys).toEqual([`round:${roundId}:0`]);
+    expect(state.review).toEqual([{ ref: itemRef(article().id, q.id), optionId: shownOptions(q, m)[wrong]!.id, at: h.clock.now(), source: 'round' }]);
     const page = await run(w, w.learner, 'quiz', 'review').reply();
     expect(embedOf(page).description).toMatch(/Missed in a round <t:\d+:R>$/);
   });
@@ -330,11 +341,11 @@ describe('confidence in rounds', () => {
 
     await h.clock.advance(10_000);
     await d().waitFor(() => (isRevealed(d().message(m.id)) ? true : undefined), 5000, 'the reveal');
-    const done = await d().waitFor(async () => {
+    const done = await eventually(async () => {
       const s = await getLearning(store(), w.guild.id, w.learner.id);
       return s?.answerKeys.includes(`round:${roundId}:0`) ? s : undefined;
-    }, 5000, 'the answer at the reveal');
-    expect(done!.ratings.filter((r) => r.answerKey === `round:${roundId}:0`)).toHaveLength(1);
+    }, 'the answer at the reveal');
+    expect(done.ratings.filter((r) => r.answerKey === `round:${roundId}:0`)).toHaveLength(1);
     expect((await rawClick(w, w.learner, staleLocked, `conf:r:f:${roundId}:0`).reply()).content).toBe('This round is over, so it is too late to say how sure you were.');
 
     await run(w, w.admin, 'quiz-admin', 'settings', { confidence: 'off' }).reply();

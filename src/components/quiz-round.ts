@@ -56,13 +56,15 @@ export const roundButtons: ComponentHandler = {
     const id = decodeRoundButton(interaction.customId);
     if (!id) throw new UserError('This button is no longer active.');
     if (id.kind === 'answer') {
-      const outcome = await ctx.quiz.answer({ ...id, guildId: interaction.guildId, userId: interaction.user.id, userName: interaction.user.username });
-      if (outcome.kind !== 'accepted') throw new UserError(REFUSALS[outcome.kind]);
-      // Asked after the answer is counted, so a rating never holds an answer up; the reply says nothing of whether it is right.
-      const ask = await getRoundConfidence(ctx.store, interaction.guildId).catch((error: unknown) => {
+      // Read alongside the answer's write, so asking adds no wait; a failed read only leaves the question out.
+      const asking = getRoundConfidence(ctx.store, interaction.guildId).catch((error: unknown) => {
         ctx.log.warn({ err: error }, 'could not read whether rounds ask how sure people are');
         return false;
       });
+      const outcome = await ctx.quiz.answer({ ...id, guildId: interaction.guildId, userId: interaction.user.id, userName: interaction.user.username });
+      if (outcome.kind !== 'accepted') throw new UserError(REFUSALS[outcome.kind]);
+      // The reply says nothing of whether the pick is right.
+      const ask = await asking;
       const level = (choice: ConfidenceChoice) => encodeConfidenceButton({ kind: 'round', level: choice as Confidence, roundId: id.roundId, question: id.question });
       await interaction.reply({
         content: ask ? `Locked in: ${outcome.letter}. How sure are you?` : `Locked in: ${outcome.letter}`,

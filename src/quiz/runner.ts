@@ -211,7 +211,6 @@ export class QuizRunner {
       at: this.deps.clock.now(),
       entry: { article: round.article.id, questionId: reveal.question.id, order: reveal.shown.map((o) => o.id), picks: Object.fromEntries(reveal.answers) },
     }).catch((error: unknown) => this.deps.log.warn({ err: error, roundId: round.id }, 'could not keep the picks for “Why not mine?”'));
-    await this.#learn(round, reveal);
     try {
       const ids = {
         answer: (optionId: string) => encodeRoundButton({ kind: 'answer', roundId: round.id, question: position.index, optionId }),
@@ -221,6 +220,8 @@ export class QuizRunner {
     } catch (error) {
       this.deps.log.error({ err: error, roundId: live.round.id }, 'could not reveal a quiz answer');
     }
+    // After the edit, so hundreds of answers do not hold the reveal up; before the next question is posted.
+    await this.#learn(round, reveal);
   }
 
   /**
