@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, GatewayIntentBits, Routes, ShardingManager, type ClientOptions, type GatewayDispatchPayload } from 'discord.js';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, test } from 'vitest';
-import { LocalDiscord, type LocalDiscordOptions } from '../tools/local-discord/index.js';
+import { LocalDiscord, shardOf, snowflake, snowflakeOnShard, type LocalDiscordOptions } from '../tools/local-discord/index.js';
 
 const SHARD_SCRIPT = fileURLToPath(new URL('./fixtures/shard-client.mjs', import.meta.url));
 
@@ -95,6 +95,14 @@ describe('sharded gateway', () => {
       expect(Number((BigInt(g.id) >> 22n) % BigInt(n))).toBe(k);
     }
     expect(() => d.addGuild({ name: 'nowhere', shard: [2, 2] })).toThrow(/No shard 2 of 2/);
+
+    // Shard-placed ids come from the one sequence: mixed with plain ones they stay unique and ordered.
+    const ids = Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? snowflake() : snowflakeOnShard(i % 7, 7)));
+    expect(ids.map(BigInt)).toEqual([...ids.map(BigInt)].sort((a, b) => (a < b ? -1 : 1)));
+    expect(new Set(ids).size).toBe(300);
+    ids.forEach((id, i) => {
+      if (i % 3 !== 0) expect(shardOf(id, 7)).toBe(i % 7);
+    });
   });
 
   test('a client with shards [0, 1] gets each guild only on its owning shard, and guild events follow', async () => {
