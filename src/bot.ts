@@ -1,4 +1,5 @@
 import { Events, type Client } from 'discord.js';
+import { createChartRenderer, type ChartRenderer } from './charts/index.js';
 import { createClient } from './client.js';
 import type { Config } from './config.js';
 import { connect, type RetryPolicy } from './connect.js';
@@ -51,8 +52,8 @@ interface Wiring {
 }
 
 /** The services around one client, with the event list wired to it before it logs in. */
-function wire(client: Client, shared: { config: Config; shelf: Shelf; store: Store; clock: Clock; metrics: Recorder; log: Logger }): Wiring {
-  const { config, shelf, store, clock, metrics, log } = shared;
+function wire(client: Client, shared: { config: Config; shelf: Shelf; store: Store; clock: Clock; metrics: Recorder; charts: ChartRenderer; log: Logger }): Wiring {
+  const { config, shelf, store, clock, metrics, charts, log } = shared;
   // The services hold the client before it is logged in; nothing uses it as ready before the
   // ready event, because discord.js holds back every other dispatch until then.
   const readyClient = client as Client<true>;
@@ -76,7 +77,7 @@ function wire(client: Client, shared: { config: Config; shelf: Shelf; store: Sto
     quiz,
     retentionMs: config.DATA_RETENTION_DAYS * DAY_MS,
   });
-  const services: Context = { config, shelf, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, standings, schedules, retention, metrics, log };
+  const services: Context = { config, shelf, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, standings, schedules, retention, charts, metrics, log };
   return { services, wired: registerEvents(client, events, services) };
 }
 
@@ -101,6 +102,8 @@ export async function startBot({ config, log, clock = systemClock, signal, retry
     await store.close();
     throw error;
   }
+  // Its worker thread starts with the first chart, so a bot nobody asks for one never starts it.
+  const charts = createChartRenderer();
   let connected: Client | undefined;
   let current: Wiring | undefined;
   metrics.watchGateway(() => readGateway(connected));
@@ -117,6 +120,8 @@ export async function startBot({ config, log, clock = systemClock, signal, retry
     }
     await monitor?.close();
     await connected?.destroy();
+    // After the client: no interaction can ask for a chart any more; a chart still drawing resolves as `closed`.
+    await charts.close();
     await store.close();
   };
   try {
@@ -133,7 +138,7 @@ export async function startBot({ config, log, clock = systemClock, signal, retry
       newClient: () => {
         current?.wired.remove();
         const client = createClient(config.DISCORD_API_URL);
-        current = wire(client, { config, shelf, store, clock, metrics, log });
+        current = wire(client, { config, shelf, store, clock, metrics, charts, log });
         return client;
       },
     });

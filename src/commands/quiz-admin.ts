@@ -7,14 +7,16 @@ import { askToForget } from '../components/forget.js';
 import { listTallies, resetConfirmKey } from '../quiz/tallies.js';
 import { plural } from '../render/text.js';
 import { guildCommand } from './lib/definition.js';
+import { sendClassReport } from './lib/report.js';
 import { requireManageServer } from './lib/permissions.js';
 import type { Command } from './lib/types.js';
 
 const CONFIRM_MS = 60_000;
 
-const data = guildCommand('quiz-admin', 'Export, reset or remove this server’s quiz records')
+const data = guildCommand('quiz-admin', 'Export, report on, reset or remove this server’s quiz records')
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
   .addSubcommand((s) => s.setName('export').setDescription('Download every tally as a CSV file'))
+  .addSubcommand((s) => s.setName('report').setDescription('A chart and CSV of the class: skills, answers per week, most-missed questions'))
   .addSubcommand((s) => s.setName('reset').setDescription('Clear every tally in this server (asks to confirm)'))
   .addSubcommand((s) =>
     s
@@ -34,6 +36,10 @@ export const quizAdmin: Command = {
       const target = String(interaction.options.get('user', true).value);
       if (!/^[1-9][0-9]{16,19}$/.test(target)) throw new UserError('That is not a Discord user. Pick someone from the list, or paste their user id.');
       await askToForget(interaction, ctx, target);
+      return;
+    }
+    if (interaction.options.getSubcommand() === 'report') {
+      await sendClassReport(interaction, ctx);
       return;
     }
     const tallies = await listTallies(ctx, interaction.guildId);
