@@ -291,6 +291,23 @@ describe('/quiz-admin report', () => {
     expect(reply.attachments).toEqual([]);
   });
 
+  it('a confirmed /quiz-admin reset clears the class figures with the tallies: the report then has nothing to show', async () => {
+    const w = world();
+    const other = world();
+    const [ann] = w.users(1);
+    const [bob] = other.users(1);
+    await practiseOnce(w, ann!, false);
+    await practiseOnce(other, bob!, false);
+    expect((await getClassStats(services().store, w.guild.id)).updates).toBe(1);
+    const asked = await d().runCommand({ user: w.admin, channelId: w.channelId, name: 'quiz-admin', subcommand: 'reset' }).reply();
+    const confirm = buttonsOf(asked).find((b) => b.label === 'Clear all tallies')!;
+    await d().clickButton({ user: w.admin, messageId: asked.id, customId: confirm.custom_id }).response();
+    expect(await services().store.get(`class-stats:${w.guild.id}`)).toBeUndefined();
+    expect((await report(w).reply()).content).toBe('No one has answered a quiz question in this server yet, so there is no report to show.');
+    // Another server's figures stay.
+    expect((await getClassStats(services().store, other.guild.id)).updates).toBe(1);
+  });
+
   it('attaches the class report picture and CSV: most missed from a round and practice, CSV rows as stored, weeks moving with the clock', async () => {
     const w = world();
     const learners = w.users(3);
