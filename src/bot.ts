@@ -17,6 +17,7 @@ import { noMetrics, type Recorder } from './metrics.js';
 import { startMonitorServer, type MonitorServer } from './monitor-server.js';
 import { systemClock, type Clock } from './clock.js';
 import { schedulePoster } from './prompts/post.js';
+import { ownsGuild } from './shards.js';
 import { QuizRunner } from './quiz/runner.js';
 import { Standings } from './quiz/standings.js';
 import { warmStandings } from './quiz/tallies.js';
@@ -67,6 +68,7 @@ function wire(client: Client, shared: { config: Config; shelf: Shelf; store: Sto
     post: schedulePoster(readyClient, () => shelf.current, store),
     defaultTimeZone: config.DEFAULT_TIMEZONE,
     onResult: (_, result) => metrics.scheduledPost(result.status),
+    owns: ownsGuild(readyClient),
   });
   const retention = new GuildRetention({
     store,

@@ -87,7 +87,39 @@ const schema = storageSchema.extend({
   ).default('127.0.0.1'),
 });
 
-export type Config = z.infer<typeof schema>;
+/** Shard ids as a comma-separated list, such as 0,1,2. */
+const shardIds = parsed((raw) => {
+  const parts = raw.split(',').map((p) => p.trim());
+  if (parts.some((p) => !/^\d{1,5}$/.test(p))) return { problem: `must be shard numbers separated by commas, such as 0,1 ${got(raw)}` };
+  const ids = [...new Set(parts.map(Number))].sort((a, b) => a - b);
+  return { value: ids };
+});
+
+const sharded = schema
+  .extend({
+    SHARDS: parsed((raw): { value: 'auto' | number } | { problem: string } => {
+      if (raw.toLowerCase() === 'auto') return { value: 'auto' as const };
+      const n = asNumber(raw);
+      return n !== undefined && Number.isInteger(n) && n >= 1 && n <= 10_000 ? { value: n } : { problem: `must be auto or a number of shards from 1 to 10000 ${got(raw)}` };
+    }).optional(),
+    SHARD_IDS: shardIds.optional(),
+    SHARD_COUNT: count({ unit: 'shards', whole: true, max: 10_000, maxInWords: 'ten thousand' }).optional(),
+  })
+  .superRefine((c, ctx) => {
+    const total = c.SHARD_COUNT ?? (typeof c.SHARDS === 'number' ? c.SHARDS : undefined);
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (c.SHARD_COUNT === 0) problem('SHARD_COUNT', 'must be 1 or more');
+    if (c.SHARD_IDS && total === undefined) problem('SHARD_IDS', 'needs SHARD_COUNT, the number of shards of the whole fleet');
+    if (c.SHARD_IDS && total !== undefined && c.SHARD_IDS.some((id) => id >= total)) problem('SHARD_IDS', `must be below SHARD_COUNT (${total}): shards are numbered from 0`);
+    if (typeof c.SHARDS === 'number' && c.SHARD_COUNT !== undefined && c.SHARDS !== c.SHARD_COUNT) problem('SHARDS', `and SHARD_COUNT disagree (${c.SHARDS} and ${c.SHARD_COUNT}); set one`);
+    const sharding = c.SHARDS !== undefined || c.SHARD_IDS !== undefined || c.SHARD_COUNT !== undefined;
+    // Each shard is its own process: their data must be in one store every process reaches, with locks that hold across them.
+    if (sharding && !/^(redis|rediss|postgres|postgresql):\/\//.test(c.STORAGE_URL)) {
+      problem('STORAGE_URL', 'must be a shared store (redis://… or postgresql://…) when the bot runs in shards: each shard is a process of its own');
+    }
+  });
+
+export type Config = z.infer<typeof sharded>;
 export type StorageConfig = z.infer<typeof storageSchema>;
 
 export class ConfigError extends Error {
@@ -104,7 +136,10 @@ export class ConfigError extends Error {
  * only when short (see `got`).
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  return parse(schema, env);
+  // A shard process started by the sharding manager: discord.js passes the shard in SHARDS and
+  // SHARD_COUNT (a shard id, not this bot's meaning), and the Client reads them itself.
+  const own = env['SHARDING_MANAGER'] ? { ...env, SHARDS: undefined, SHARD_IDS: undefined, SHARD_COUNT: undefined } : env;
+  return parse(sharded, own);
 }
 
 /** Only the storage settings, checked the same way: for tools that must work without a token. */
@@ -112,14 +147,15 @@ export function loadStorageConfig(env: Record<string, string | undefined>): Stor
   return parse(storageSchema, env);
 }
 
-function parse<S extends z.ZodObject>(shape: S, env: Record<string, string | undefined>): z.infer<S> {
+function parse<S extends z.ZodObject | z.ZodPipe<z.ZodObject>>(shape: S, env: Record<string, string | undefined>): z.infer<S> {
   const input: Record<string, string> = {};
-  for (const key of Object.keys(shape.shape)) {
+  const keys = 'shape' in shape ? shape.shape : (shape as unknown as { in: z.ZodObject }).in.shape;
+  for (const key of Object.keys(keys)) {
     const value = env[key]?.trim();
     if (value) input[key] = value;
   }
   const result = shape.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) return result.data as z.infer<S>;
   throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
 }
 

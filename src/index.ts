@@ -1,7 +1,8 @@
 import { startBot, type RunningBot } from './bot.js';
-import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import { StartCancelled } from './connect.js';
-import { createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
+import { shardPlan, startShards, type RunningShards } from './shard-manager.js';
 
 /** `npm start`: read the environment, start the bot, stop cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -17,6 +18,10 @@ async function main(): Promise<void> {
   }
   const log = createLogger({ level: config.LOG_LEVEL });
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
+
+  // SHARDS, SHARD_IDS or SHARD_COUNT: this process only manages one process per shard (each runs this file again).
+  const plan = shardPlan(config);
+  if (plan) return runShardManager(config, log, plan);
 
   // Signals are handled from the start: a bot still waiting for Discord stops as cleanly as a running one.
   const starting = new AbortController();
@@ -58,6 +63,28 @@ async function main(): Promise<void> {
   // A signal that came after the connection was made but before the start finished.
   if (starting.signal.aborted) void stop(bot);
 
+}
+
+async function runShardManager(config: Config, log: Logger, plan: NonNullable<ReturnType<typeof shardPlan>>): Promise<void> {
+  let shards: RunningShards | undefined;
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down the shards');
+    stopping = true;
+    void (shards?.stop() ?? Promise.resolve()).then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  process.on('SIGHUP', () => shards?.signal('SIGHUP'));
+  try {
+    shards = await startShards(config, log, plan);
+    if (stopping) await shards.stop();
+  } catch (error) {
+    log.fatal({ err: error }, 'could not start the shards');
+    process.stderr.write(`Could not start: ${describeStartError(error)}\n`);
+    await shards?.stop();
+    process.exit(1);
+  }
 }
 
 function describeStartError(error: unknown): string {

@@ -27,6 +27,22 @@ describe('configuration', () => {
     expect(config.DATA_RETENTION_DAYS).toBe(30);
   });
 
+  it('reads SHARDS, SHARD_IDS and SHARD_COUNT, which need a shared store, and leaves them to discord.js in a shard process', () => {
+    const redis = 'redis://127.0.0.1:6379';
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN }).SHARDS).toBeUndefined();
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, STORAGE_URL: redis, SHARDS: 'auto' }).SHARDS).toBe('auto');
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, STORAGE_URL: redis, SHARD_IDS: '3, 1,1', SHARD_COUNT: '4' })).toMatchObject({ SHARD_IDS: [1, 3], SHARD_COUNT: 4 });
+    expect(problemsOf({ DISCORD_TOKEN: TOKEN, SHARDS: '2' })).toEqual([
+      'STORAGE_URL must be a shared store (redis://… or postgresql://…) when the bot runs in shards: each shard is a process of its own',
+    ]);
+    expect(problemsOf({ DISCORD_TOKEN: TOKEN, STORAGE_URL: redis, SHARDS: '0' })).toEqual(['SHARDS must be auto or a number of shards from 1 to 10000 (got 0)']);
+    expect(problemsOf({ DISCORD_TOKEN: TOKEN, STORAGE_URL: redis, SHARD_IDS: '0,1' })).toEqual(['SHARD_IDS needs SHARD_COUNT, the number of shards of the whole fleet']);
+    expect(problemsOf({ DISCORD_TOKEN: TOKEN, STORAGE_URL: redis, SHARD_IDS: '0,4', SHARD_COUNT: '4' })).toEqual(['SHARD_IDS must be below SHARD_COUNT (4): shards are numbered from 0']);
+    expect(problemsOf({ DISCORD_TOKEN: TOKEN, STORAGE_URL: redis, SHARD_IDS: 'a' , SHARD_COUNT: '4' })).toEqual(['SHARD_IDS must be shard numbers separated by commas, such as 0,1 (got a)']);
+    // In a process the sharding manager started, SHARDS is discord.js's shard id (0 included), not a shard count.
+    expect(loadConfig({ DISCORD_TOKEN: TOKEN, SHARDING_MANAGER: 'true', SHARDS: '0', SHARD_COUNT: '2' }).SHARDS).toBeUndefined();
+  });
+
   it('takes DATA_RETENTION_DAYS as a whole number of days from 0, and says so otherwise', () => {
     expect(loadConfig({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_DAYS: '0' }).DATA_RETENTION_DAYS).toBe(0);
     expect(loadConfig({ DISCORD_TOKEN: TOKEN, DATA_RETENTION_DAYS: '90' }).DATA_RETENTION_DAYS).toBe(90);

@@ -86,7 +86,7 @@ describe('parseArticleText', () => {
 
   it('lists every paragraph in the attribution map with nothing in it', () => {
     const files = packFiles(parsed('T\nA.\nH\nB.\nC.'), 't');
-    expect(files['attribution.json'].paragraphs).toEqual([1, 2, 3].map((paragraph) => ({ paragraph, claims: [], loadedTerms: [] })));
+    expect(files['attribution.json'].paragraphs).toEqual([1, 2, 3].map((paragraph) => ({ paragraph, reviewed: false, claims: [], loadedTerms: [] })));
     expect(files['questions.json'].questions).toEqual([]);
     expect(files['prompts.json'].prompts).toEqual([]);
   });
@@ -120,7 +120,7 @@ describe('npm run content:new', { timeout: 60_000 }, () => {
     const attribution = await readJson<AttributionFile>(join(dir, 'attribution.json'));
     expect(attribution.$schema).toBe('./schemas/attribution.schema.json');
     expect(attribution.paragraphs.map((p) => p.paragraph)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
-    expect(run.stdout).toMatch(/^2\. attribution\.json lists every paragraph with no claims .* not been reviewed/m);
+    expect(run.stdout).toMatch(/^2\. attribution\.json lists every paragraph with no claims .* marked "reviewed": false/m);
     expect(run.stdout).toMatch(/^3\. .*Both are empty now: content:check warns about it/m);
     expect(run.stdout).toContain(`4. Run: npm run content:check ${dir}`);
 
@@ -131,6 +131,7 @@ describe('npm run content:new', { timeout: 60_000 }, () => {
     expect(check.stdout.split('\n').filter((l) => l.startsWith('warning:'))).toEqual([
       'warning: questions.json has no questions yet: /quiz in a channel using this article says so',
       'warning: prompts.json has no prompts yet: /prompt in a channel using this article says so',
+      `warning: attribution.json: 15 paragraphs not reviewed yet ("reviewed": false): ${Array.from({ length: 15 }, (_, i) => `¶${i + 1}`).join(' ')}`,
     ]);
     expect(check.stdout).toContain(`Content pack OK: ${dir} (15 paragraphs, 0 questions, 0 prompts)`);
 

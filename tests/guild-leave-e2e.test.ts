@@ -226,6 +226,7 @@ describe('when the bot leaves a server', () => {
       await practise(server);
       await playRound(server);
       await command(server, 'prompt', 'timezone', { name: 'Europe/Berlin' });
+      await command(server, 'article', 'use', { article: tb.bot.services.shelf.current.first.id });
     }
     await command(g1, 'prompt', 'post', {});
     await command(g1, 'quiz-admin', 'reset');
@@ -237,7 +238,7 @@ describe('when the bot leaves a server', () => {
     }
 
     const kept = await entriesOf(g1);
-    const families = ['tally:', 'seen:practice:', 'seen:channel:', 'round-picks:', 'round-picks-index:', 'reset-confirmation:', 'schedules:', 'guild-settings:', 'prompt-rotation:', 'learning:', 'class-stats:'];
+    const families = ['tally:', 'seen:practice:', 'seen:channel:', 'round-picks:', 'round-picks-index:', 'reset-confirmation:', 'schedules:', 'guild-settings:', 'prompt-rotation:', 'learning:', 'article-choice:', 'class-stats:'];
     for (const family of families) expect([...kept.keys()].some((k) => k.startsWith(family)), family).toBe(true);
     const other = await entriesOf(g2);
     expect(other.size).toBeGreaterThanOrEqual(5);

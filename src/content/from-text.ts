@@ -147,7 +147,7 @@ export function packFiles(article: TextArticle, id: string): {
     },
     'attribution.json': {
       $schema: './schemas/attribution.schema.json',
-      paragraphs: article.sections.flatMap((s) => s.paragraphs.map((p) => ({ paragraph: p.n, claims: [], loadedTerms: [] }))),
+      paragraphs: article.sections.flatMap((s) => s.paragraphs.map((p) => ({ paragraph: p.n, reviewed: false, claims: [], loadedTerms: [] }))),
     },
     'questions.json': { $schema: './schemas/questions.schema.json', questions: [] },
     'prompts.json': { $schema: './schemas/prompts.schema.json', prompts: [] },
@@ -174,7 +174,7 @@ export function report(article: TextArticle, dir: string, files: readonly string
     '',
     'Next steps:',
     '1. In article.json, write "about" and fill "provenance" (byline, outlet, date and notes on what this copy lacks); both hold TO WRITE placeholders now.',
-    '2. attribution.json lists every paragraph with no claims and no loaded terms: it has not been reviewed. Add each claim (attributed with its chain of sources, or the author\'s assertion) with its exact words, and each loaded term with a neutral rewording.',
+    '2. attribution.json lists every paragraph with no claims and no loaded terms, marked "reviewed": false. Add each claim (attributed with its chain of sources, or the author\'s assertion) with its exact words, and each loaded term with a neutral rewording.',
     '3. Write questions.json and prompts.json following README.md, "Content packs" (quotes copied exactly from the cited paragraphs, a "why" on every wrong option, options alike in length, the right answer\'s position varied). Both are empty now: content:check warns about it, and channels reading the article answer /quiz and /prompt with "none yet" until they are written.',
     `4. Run: npm run content:check ${dir}`,
     `5. Serve it: put the folder inside the packs folder CONTENT_DIR names (or set CONTENT_DIR=${dir} to serve it alone), then run /article reload or restart the bot. A moderator picks it for a channel with /article use.`,

@@ -95,6 +95,12 @@ export const attributionSchema = z
       z
         .object({
           paragraph: paragraphNumber,
+          /**
+           * false until someone has read the paragraph and mapped its claims (content:new
+           * writes false): content:check warns, so an empty map is not taken as "no claims".
+           * Absent means reviewed (packs written before the field).
+           */
+          reviewed: z.boolean().optional(),
           claims: z.array(claimSchema),
           loadedTerms: z.array(loadedTermSchema),
         })

@@ -307,6 +307,8 @@ export function parsePack(raw: RawPack): PackCheck {
   const warnings: string[] = [];
   if (questions?.questions.length === 0) warnings.push('questions.json has no questions yet: /quiz in a channel using this article says so');
   if (prompts?.prompts.length === 0) warnings.push('prompts.json has no prompts yet: /prompt in a channel using this article says so');
+  const unreviewed = attribution?.paragraphs.filter((p) => p.reviewed === false).map((p) => `¶${p.paragraph}`) ?? [];
+  if (unreviewed.length) warnings.push(`attribution.json: ${unreviewed.length} paragraph${unreviewed.length === 1 ? '' : 's'} not reviewed yet ("reviewed": false): ${unreviewed.join(' ')}`);
   const ok = problems.length === 0 && article && attribution && questions && prompts;
   return { pack: ok ? { article, attribution, questions, prompts } : undefined, problems, validity, warnings };
 }

@@ -1,4 +1,5 @@
-import { Events, ShardClientUtil, type Client } from 'discord.js';
+import { Events, type Client } from 'discord.js';
+import { ownsGuild, runsShardZero } from '../shards.js';
 import { commands } from '../commands/index.js';
 import { syncCommands } from '../commands/lib/sync.js';
 import type { Presence } from '../guilds/retention.js';
@@ -15,7 +16,8 @@ export const ready = clientEvent({
   async execute(client, ctx) {
     const { config } = ctx;
     const applicationId = config.DISCORD_APPLICATION_ID ?? client.application.id;
-    await syncCommands(client.rest, ctx.store, commands.map((c) => c.data), { applicationId, guildId: config.DISCORD_GUILD_ID, api: config.DISCORD_API_URL }, ctx.log);
+    // In a sharded fleet only shard 0 registers commands: one PUT, not one per shard racing the others.
+    if (runsShardZero(client)) await syncCommands(client.rest, ctx.store, commands.map((c) => c.data), { applicationId, guildId: config.DISCORD_GUILD_ID, api: config.DISCORD_API_URL }, ctx.log);
     await ctx.retention.reconcile(presenceIn(client));
     await ctx.schedules.start();
     await ctx.retention.start();
@@ -33,11 +35,10 @@ export const ready = clientEvent({
  * does not run is 'unknown': it is not this process's to judge.
  */
 function presenceIn(client: Client<true>): (guildId: string) => Presence {
-  const { shards, shardCount = 1 } = client.options;
-  const ours = Array.isArray(shards) ? new Set<number>(shards) : typeof shards === 'number' ? new Set([shards]) : undefined;
+  const owns = ownsGuild(client);
   return (guildId) => {
     if (client.guilds.cache.has(guildId)) return 'member';
-    if (ours && shardCount > 1 && !ours.has(ShardClientUtil.shardIdForGuildId(guildId, shardCount))) return 'unknown';
+    if (!owns(guildId)) return 'unknown';
     return 'absent';
   };
 }

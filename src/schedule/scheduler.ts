@@ -21,6 +21,12 @@ export interface SchedulerOptions {
   retry?: { attempts: number; baseMs: number };
   /** Called after each run is recorded; the schedule is as stored then. */
   onResult?: (schedule: Schedule, result: RunResult) => void;
+  /**
+   * Whether this process runs the server's schedules: in a sharded fleet, the
+   * process of the shard that owns the server, so no run is armed twice
+   * (default: every server).
+   */
+  owns?: (guildId: string) => boolean;
 }
 
 const RECHECK_AFTER_ERROR_MS = 60_000;
@@ -37,13 +43,13 @@ export class Scheduler {
   #stopped = false;
 
   constructor(options: SchedulerOptions) {
-    this.#o = { clock: systemClock, graceMs: 10 * 60_000, retry: { attempts: 4, baseMs: 2000 }, ...options };
+    this.#o = { clock: systemClock, graceMs: 10 * 60_000, retry: { attempts: 4, baseMs: 2000 }, owns: () => true, ...options };
     this.#sleeper = new Sleeper(this.#o.clock);
   }
 
   /** Arms a timer for every active schedule; missed runs are handled right away. */
   async start(): Promise<void> {
-    for (const schedule of await loadAllSchedules(this.#o.store)) this.add(schedule);
+    for (const schedule of await loadAllSchedules(this.#o.store)) if (this.#o.owns(schedule.guildId)) this.add(schedule);
   }
 
   add(schedule: Schedule): void {

@@ -3,11 +3,11 @@ import { constants as zc, createDeflate, deflateSync, type Deflate } from 'node:
 import type { ApplicationFlags, GatewayReadyDispatchData, UserFlags } from 'discord-api-types/v10';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { guildCreateJson, memberJson, userJson } from './payloads.js';
-import { randomToken } from './snowflake.js';
+import { randomToken, shardOf } from './snowflake.js';
 import { Intents, type State } from './state.js';
 
 /** Close codes (GatewayCloseCodes). */
-const Close = { UnknownOpcode: 4001, DecodeError: 4002, NotAuthenticated: 4003, AuthenticationFailed: 4004, AlreadyAuthenticated: 4005, InvalidShard: 4010, InvalidAPIVersion: 4012, InvalidIntents: 4013, DisallowedIntents: 4014 } as const;
+const Close = { UnknownOpcode: 4001, DecodeError: 4002, NotAuthenticated: 4003, AuthenticationFailed: 4004, AlreadyAuthenticated: 4005, InvalidShard: 4010, ShardingRequired: 4011, InvalidAPIVersion: 4012, InvalidIntents: 4013, DisallowedIntents: 4014 } as const;
 const PRIVILEGED = Intents.GuildMembers | (1 << 8) | Intents.MessageContent;
 const ALL_INTENTS = (1 << 26) - 1;
 
@@ -15,6 +15,7 @@ interface Session {
   id: string;
   seq: number;
   intents: number;
+  /** [shard_id, num_shards] from IDENTIFY ([0, 1] without one); RESUME keeps it. */
   shard: [number, number];
   /** Dispatch frames kept for RESUME; frames[i] has sequence firstSeq + i. */
   frames: string[];
@@ -37,7 +38,16 @@ export interface GatewayOptions {
   heartbeatIntervalMs: number;
   replayBufferSize: number;
   allowedPrivilegedIntents: number;
+  /** A session that would handle more guilds than this is closed with 4011 (Discord: 2500). */
+  maxGuildsPerShard: number;
   url: () => string;
+}
+
+/** What a test can see of a gateway session. */
+export interface GatewaySessionInfo {
+  sessionId: string;
+  shard: [number, number];
+  connected: boolean;
 }
 
 export interface GatewayRecord {
@@ -65,13 +75,16 @@ export class Gateway {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
   }
 
-  /** Sends a dispatch to each session that should get it; returns how many were connected. */
+  /**
+   * Sends a dispatch to each session that should get it; returns how many were connected.
+   * A guild's events go only to the shard that owns it; events without a guild (DMs) go to shard 0.
+   */
   dispatch(event: string, data: unknown, guildId: string | undefined, intent: number): number {
     let delivered = 0;
     let json: string | undefined;
     for (const session of this.sessions.values()) {
       if (intent !== 0 && (session.intents & intent) === 0) continue;
-      if (guildId && session.shard[1] > 1 && Number(BigInt(guildId) >> 22n) % session.shard[1] !== session.shard[0]) continue;
+      if (!owns(session.shard, guildId)) continue;
       json ??= JSON.stringify(data);
       if (this.#push(session, event, json)) delivered++;
     }
@@ -84,6 +97,17 @@ export class Gateway {
     return false;
   }
 
+  /** Shard ids with a connected session, ascending, each once. */
+  connectedShards(): number[] {
+    const ids = new Set<number>();
+    for (const s of this.sessions.values()) if (s.conn) ids.add(s.shard[0]);
+    return [...ids].sort((a, b) => a - b);
+  }
+
+  sessionInfo(): GatewaySessionInfo[] {
+    return [...this.sessions.values()].map((s) => ({ sessionId: s.id, shard: [s.shard[0], s.shard[1]], connected: s.conn !== undefined }));
+  }
+
   dropSockets(): number {
     let n = 0;
     for (const c of this.conns) {
@@ -92,6 +116,25 @@ export class Gateway {
       c.ws.terminate();
       n++;
     }
+    return n;
+  }
+
+  /**
+   * Kills the sockets of one shard's sessions without a close frame. With
+   * `resumable: false` the sessions are forgotten too, so their RESUME gets op 9
+   * and the shard must IDENTIFY again. Returns how many sockets were killed.
+   */
+  killShard(shardId: number, resumable: boolean): number {
+    let n = 0;
+    for (const c of this.conns) {
+      const session = c.session;
+      if (!session || session.shard[0] !== shardId) continue;
+      if (session.conn === c) session.conn = undefined;
+      if (!resumable) this.sessions.delete(session.id);
+      c.ws.terminate();
+      n++;
+    }
+    if (n > 0) this.state.changed();
     return n;
   }
 
@@ -217,17 +260,16 @@ export class Gateway {
     const intents = d.intents;
     if (typeof intents !== 'number' || !Number.isInteger(intents) || intents < 0 || (intents & ~ALL_INTENTS) !== 0) return conn.ws.close(Close.InvalidIntents, 'Invalid intent(s)');
     if ((intents & PRIVILEGED & ~this.opts.allowedPrivilegedIntents) !== 0) return conn.ws.close(Close.DisallowedIntents, 'Disallowed intent(s)');
-    const shard = (Array.isArray(d.shard) ? d.shard : [0, 1]) as [number, number];
-    if (shard.length !== 2 || shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]) return conn.ws.close(Close.InvalidShard, 'Invalid shard');
+    const shard = parseShard(d.shard);
+    if (!shard) return conn.ws.close(Close.InvalidShard, 'Invalid shard');
+    const { state } = this;
+    const guilds = [...state.guilds.values()].filter((g) => g.members.has(state.bot.id) && owns(shard, g.id));
+    if (guilds.length > this.opts.maxGuildsPerShard) return conn.ws.close(Close.ShardingRequired, 'Sharding required');
     if (d.compress === true && conn.mode === 'none') conn.mode = 'identify';
     this.identifies++;
     const session: Session = { id: randomToken(16), seq: 0, intents, shard, frames: [], firstSeq: 1, conn };
     conn.session = session;
     this.sessions.set(session.id, session);
-    const { state } = this;
-    const guilds = [...state.guilds.values()].filter(
-      (g) => g.members.has(state.bot.id) && (shard[1] === 1 || Number(BigInt(g.id) >> 22n) % shard[1] === shard[0]),
-    );
     const documented: GatewayReadyDispatchData = {
       v: 10,
       user: { ...userJson(state.bot), verified: true, mfa_enabled: false, email: null, flags: 0 as UserFlags },
@@ -294,4 +336,19 @@ export class Gateway {
     };
     this.#push(conn.session, 'GUILD_MEMBERS_CHUNK', JSON.stringify(chunk));
   }
+}
+
+/** IDENTIFY's `shard`: absent means [0, 1]; otherwise two integers with 0 <= id < count. */
+function parseShard(value: unknown): [number, number] | undefined {
+  if (value === undefined || value === null) return [0, 1];
+  if (!Array.isArray(value) || value.length !== 2) return undefined;
+  const [id, count] = value as unknown[];
+  if (!Number.isInteger(id) || !Number.isInteger(count)) return undefined;
+  const shard: [number, number] = [id as number, count as number];
+  return shard[1] >= 1 && shard[0] >= 0 && shard[0] < shard[1] ? shard : undefined;
+}
+
+/** Whether a session on `shard` gets a guild's events; without a guild (DMs) only shard 0 does. */
+function owns(shard: [number, number], guildId: string | undefined): boolean {
+  return guildId === undefined ? shard[0] === 0 : shardOf(guildId, shard[1]) === shard[0];
 }

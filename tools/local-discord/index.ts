@@ -7,6 +7,7 @@ export { MODERATOR_PERMISSIONS } from './fixtures.js';
 export { ALL_PERMISSIONS, BOT_DEFAULT, EVERYONE_DEFAULT, P, permissionNames, toBits, type PermissionInput, type PermissionName } from './permissions.js';
 export { ApiError, LocalDiscordError, type DiscordErrorBody } from './errors.js';
 export { WaitTimeoutError } from './wait.js';
-export { snowflake, snowflakeTimestamp, DISCORD_EPOCH } from './snowflake.js';
+export { snowflake, snowflakeOnShard, snowflakeTimestamp, shardOf, DISCORD_EPOCH } from './snowflake.js';
+export type { GatewaySessionInfo } from './gateway.js';
 export { State } from './state.js';
 export type * from './types.js';

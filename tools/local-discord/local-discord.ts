@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { LocalDiscordError } from './errors.js';
 import { Faults, type FailOptions } from './faults.js';
 import { buildFixture, type Fixture, type FixtureChannels } from './fixtures.js';
-import { Gateway } from './gateway.js';
+import { Gateway, type GatewaySessionInfo } from './gateway.js';
 import { channelJson, guildCreateJson, roleJson } from './payloads.js';
 import { ALL_PERMISSIONS, toBits, type PermissionInput } from './permissions.js';
 import { appRoutes } from './routes/app.js';
@@ -13,7 +13,7 @@ import { guildRoutes } from './routes/guilds.js';
 import { interactionRoutes } from './routes/interactions.js';
 import { Router } from './router.js';
 import { RestServer, type RestRecords } from './server.js';
-import { randomToken, snowflake } from './snowflake.js';
+import { randomToken, shardOf, snowflake, snowflakeOnShard } from './snowflake.js';
 import { Intents, State } from './state.js';
 import type { CallRecord, ChannelRecord, GuildRecord, LocalDiscordOptions, MessageRecord, RoleRecord, UnknownRouteRecord, UserRecord } from './types.js';
 import { InteractionHandle } from './handle.js';
@@ -41,6 +41,8 @@ export interface AddGuildOptions {
   botPermissions?: PermissionInput;
   /** Whether the bot is in it (default true; false makes a guild the bot cannot see). */
   withBot?: boolean;
+  /** `[shardId, shardCount]`: give it an id that lands on that shard (see `shardOf`). */
+  shard?: [number, number];
 }
 
 /**
@@ -70,13 +72,16 @@ export class LocalDiscord {
   private constructor(options: LocalDiscordOptions) {
     this.token = options.token ?? `${Buffer.from(snowflake()).toString('base64url')}.${randomToken(5)}.${randomToken(28)}`;
     this.state = new State({ applicationId: options.applicationId, bot: options.botUser });
-    this.fixture = buildFixture(this.state, Math.max(1, options.guilds ?? 1), options.channelsPerGuild ?? 4);
+    const recommendedShards = positiveInt(options.recommendedShards ?? 1, 'recommendedShards');
+    const spread = positiveInt(options.spreadGuildsOver ?? recommendedShards, 'spreadGuildsOver');
+    this.fixture = buildFixture(this.state, Math.max(1, options.guilds ?? 1), options.channelsPerGuild ?? 4, spread);
     this.#waitTimeoutMs = options.waitTimeoutMs ?? 5000;
     this.gateway = new Gateway(this.state, {
       token: this.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       replayBufferSize: options.replayBufferSize ?? 8192,
       allowedPrivilegedIntents: options.allowedPrivilegedIntents ?? Intents.GuildMembers | (1 << 8) | Intents.MessageContent,
+      maxGuildsPerShard: positiveInt(options.maxGuildsPerShard ?? 2500, 'maxGuildsPerShard'),
       url: () => this.gatewayUrl,
     });
     if (options.maxMessagesPerChannel) this.state.maxMessagesPerChannel = options.maxMessagesPerChannel;
@@ -86,6 +91,8 @@ export class LocalDiscord {
       ackWindowMs: options.interactionAckWindowMs ?? 3000,
       nonceWindowMs: options.nonceWindowMs ?? 5 * 60 * 1000,
       gatewayUrl: () => this.gatewayUrl,
+      recommendedShards,
+      maxConcurrency: positiveInt(options.maxConcurrency ?? 1, 'maxConcurrency'),
       onCommandPut: () => this.#commandPuts++,
     };
     this.#routeConfig = cfg;
@@ -191,6 +198,29 @@ export class LocalDiscord {
     return this.gateway.resumes;
   }
 
+  /** `shards` in GET /gateway/bot; a change applies to clients that log in afterwards. */
+  get recommendedShards(): number {
+    return this.#routeConfig.recommendedShards;
+  }
+  set recommendedShards(n: number) {
+    this.#routeConfig.recommendedShards = positiveInt(n, 'recommendedShards');
+  }
+
+  /** Shard ids that have a connected session, ascending (`[0]` for an unsharded client). */
+  connectedShards(): number[] {
+    return this.gateway.connectedShards();
+  }
+
+  /** Every session the gateway keeps (for RESUME too), with its shard and whether a socket is attached. */
+  gatewaySessions(): GatewaySessionInfo[] {
+    return this.gateway.sessionInfo();
+  }
+
+  /** The shard that gets a guild's events when the bot runs `shardCount` shards: (guild_id >> 22) % shardCount. */
+  shardOf(guildId: string, shardCount: number): number {
+    return shardOf(guildId, shardCount);
+  }
+
   /** Forget recorded calls (e.g. between benchmark phases). */
   clearRecords(): void {
     this.records.calls.length = 0;
@@ -280,6 +310,20 @@ export class LocalDiscord {
     return waitUntil(this.#subscribe, () => this.gateway.connected || undefined, timeoutMs, 'a connected gateway session', 10);
   }
 
+  /** Waits until each of these shard ids has a connected session; resolves with `connectedShards()`. */
+  waitForShards(shardIds: number[], timeoutMs = this.#waitTimeoutMs): Promise<number[]> {
+    return waitUntil(
+      this.#subscribe,
+      () => {
+        const up = this.gateway.connectedShards();
+        return shardIds.every((id) => up.includes(id)) ? up : undefined;
+      },
+      timeoutMs,
+      () => `connected shards ${JSON.stringify(shardIds)} (connected: ${JSON.stringify(this.gateway.connectedShards())})`,
+      10,
+    );
+  }
+
   // ---- changing the world ----
 
   addUser(opts: AddUserOptions): UserRecord {
@@ -295,9 +339,13 @@ export class LocalDiscord {
 
   /** A new guild the bot joins (GUILD_CREATE is dispatched). */
   addGuild(opts: AddGuildOptions): GuildRecord {
+    if (opts.shard && !(Number.isInteger(opts.shard[1]) && opts.shard[1] >= 1 && Number.isInteger(opts.shard[0]) && opts.shard[0] >= 0 && opts.shard[0] < opts.shard[1])) {
+      throw new LocalDiscordError(`No shard ${opts.shard[0]} of ${opts.shard[1]}`);
+    }
     const guild = this.state.addGuild({
       name: opts.name,
       ownerId: this.owner.id,
+      ...(opts.shard ? { id: snowflakeOnShard(opts.shard[0], opts.shard[1]) } : {}),
       ...(opts.botPermissions !== undefined ? { botPermissions: toBits(opts.botPermissions) } : {}),
     });
     for (const u of opts.members ?? [this.moderator, this.member, this.member2]) this.state.addMember(guild, u.id);
@@ -419,6 +467,14 @@ export class LocalDiscord {
   dropSocket(): number {
     return this.gateway.dropSockets();
   }
+  /**
+   * Kills the sockets of shard `shardId` without a close frame (other shards keep theirs); the
+   * client should RESUME. `{ resumable: false }` also forgets those sessions, so the RESUME gets
+   * op 9 and the shard must IDENTIFY again. Returns how many sockets were killed.
+   */
+  killShard(shardId: number, opts: { resumable?: boolean } = {}): number {
+    return this.gateway.killShard(shardId, opts.resumable ?? true);
+  }
   /** The next `count` RESUMEs get INVALID_SESSION (d: false), forcing a fresh IDENTIFY. */
   refuseResume(count = 1): void {
     this.gateway.refuseResume(count);
@@ -437,6 +493,11 @@ export class LocalDiscord {
     if (!guild) throw new LocalDiscordError(`Unknown guild ${id}`);
     return guild;
   }
+}
+
+function positiveInt(n: number, name: string): number {
+  if (!Number.isInteger(n) || n < 1) throw new LocalDiscordError(`${name} must be a whole number of at least 1 (got ${n})`);
+  return n;
 }
 
 export { ALL_PERMISSIONS };

@@ -13,7 +13,43 @@ let base = 0n;
  * shape matters for its rate-limit bucketing.
  */
 export function snowflake(at: number = Date.now()): string {
-  const ms = at - DISCORD_EPOCH;
+  return next(at - DISCORD_EPOCH);
+}
+
+/**
+ * The shard that receives a guild's events when a bot runs `shardCount` shards:
+ * (guild_id >> 22) % shardCount, Discord's documented formula. Ids that are not
+ * snowflakes (forged '0' for a DM) land on shard 0, where Discord sends DMs.
+ */
+export function shardOf(guildId: string, shardCount: number): number {
+  if (shardCount <= 1) return 0;
+  let id: bigint;
+  try {
+    id = BigInt(guildId);
+  } catch {
+    return 0;
+  }
+  return Number((id >> 22n) % BigInt(shardCount));
+}
+
+/**
+ * A snowflake that `shardOf` places on `shardId` of `shardCount`: its timestamp
+ * is moved forward by at most `shardCount - 1` ms to the next millisecond with the
+ * right remainder. It comes from the same sequence as `snowflake()`, so ids stay
+ * unique and ordered.
+ */
+export function snowflakeOnShard(shardId: number, shardCount: number, at: number = Date.now()): string {
+  if (!Number.isInteger(shardCount) || shardCount < 1 || !Number.isInteger(shardId) || shardId < 0 || shardId >= shardCount) {
+    throw new RangeError(`No shard ${shardId} of ${shardCount}`);
+  }
+  let ms = Math.max(at - DISCORD_EPOCH, lastMs);
+  ms += (((shardId - ms) % shardCount) + shardCount) % shardCount;
+  const id = next(ms);
+  // `next` moves on by a millisecond when one is full (4M ids); try again from there.
+  return shardOf(id, shardCount) === shardId ? id : snowflakeOnShard(shardId, shardCount, lastMs + 1 + DISCORD_EPOCH);
+}
+
+function next(ms: number): string {
   if (ms > lastMs) {
     lastMs = ms;
     counter = 0;

@@ -241,4 +241,18 @@ export interface LocalDiscordOptions {
   allowedPrivilegedIntents?: number;
   /** Port to listen on, on 127.0.0.1 (default: any free one). A fixed port lets a test start the stand-in after the bot. */
   port?: number;
+  /** `shards` in GET /gateway/bot: what discord.js starts when no shard count is given. Default 1. */
+  recommendedShards?: number;
+  /**
+   * `session_start_limit.max_concurrency` in GET /gateway/bot. @discordjs/ws identifies shards with
+   * the same `id % max_concurrency` 5 s apart, so a test with n shards wants n here. Default 1.
+   */
+  maxConcurrency?: number;
+  /** IDENTIFY is closed with 4011 Sharding required when its shard would hold more guilds than this. Default 2500, as on Discord. */
+  maxGuildsPerShard?: number;
+  /**
+   * Fixture guild ids are made so that guild i (the fixture guild 'g1' is 0) lands on shard i % n of n.
+   * Default `recommendedShards`; 1 leaves ids as plain time-ordered snowflakes.
+   */
+  spreadGuildsOver?: number;
 }

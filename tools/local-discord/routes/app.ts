@@ -166,7 +166,11 @@ export function appRoutes(cfg: RouteConfig): RouteDef[] {
       template: '/gateway/bot',
       auth: true,
       handler: () =>
-        ok({ url: cfg.gatewayUrl(), shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }),
+        ok({
+          url: cfg.gatewayUrl(),
+          shards: cfg.recommendedShards,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: cfg.maxConcurrency },
+        }),
     },
     { method: 'GET', template: '/gateway', auth: false, handler: () => ok({ url: cfg.gatewayUrl() }) },
     {

@@ -9,6 +9,9 @@ export interface RouteConfig {
   ackWindowMs: number;
   nonceWindowMs: number;
   gatewayUrl: () => string;
+  /** GET /gateway/bot: the recommended shard count and session_start_limit.max_concurrency. */
+  recommendedShards: number;
+  maxConcurrency: number;
   /** Counts PUTs of command lists. */
   onCommandPut: () => void;
 }
