@@ -120,10 +120,11 @@ export async function startBot({ config, log, clock = systemClock, signal, retry
       await services.schedules.stop();
       await services.retention.idle();
     }
+    // The events are unwired, so no interaction asks for a chart any more; one still drawing resolves as
+    // `closed` while the client can still send its words with the note.
+    await charts.close();
     await monitor?.close();
     await connected?.destroy();
-    // After the client: no interaction can ask for a chart any more; a chart still drawing resolves as `closed`.
-    await charts.close();
     await store.close();
   };
   try {

@@ -77,13 +77,13 @@ const score = (w: World, user: UserRecord, of?: UserRecord) => d().runCommand({ 
 const report = (w: World, user = w.admin, skipPermissionCheck = false) =>
   d().runCommand({ user, channelId: w.channelId, name: 'quiz-admin', subcommand: 'report', ...(skipPermissionCheck ? { skipPermissionCheck } : {}) });
 
-/** The final form of a private reply: deferred or not, once it has its files (or its words). */
+/** The reply once the chart is in it, or the note that it could not be drawn (the words may come first, the picture by an edit). */
 async function finalReply(run: ReturnType<typeof score>): Promise<MessageRecord> {
   const m = await run.reply();
   return d().waitFor(() => {
     const now = d().message(m.id);
-    return now && !now.loading ? now : undefined;
-  }, 10_000, 'the final reply');
+    return now && (now.attachments.some((a) => a.filename.endsWith('.png')) || now.content.includes('could not be drawn')) ? now : undefined;
+  }, 10_000, 'the reply with its chart');
 }
 
 const png = (m: MessageRecord): AttachmentRecord => {
@@ -248,7 +248,7 @@ describe('/quiz score', () => {
     expect(text).toContain('You tend to be under-confident: you are right more often than you feel.');
   });
 
-  it('a chart slower than the wait is sent in a deferred reply, edited in once drawn', async () => {
+  it('a chart slower than the wait: the words go out at once, and the picture is edited in once drawn', async () => {
     const w = world();
     const [ann] = w.users(1);
     await practiseOnce(w, ann!, true);
@@ -259,12 +259,18 @@ describe('/quiz score', () => {
     try {
       const run = score(w, ann!);
       const response = await run.response();
-      expect(response.type).toBe(5); // deferred: Discord shows "thinking…" within its 3 s
-      expect((response.data as { flags?: number } | undefined)?.flags ?? 0).toBe(EPHEMERAL);
+      // Within Discord's 3 s: the words, privately, without the picture.
+      expect(response.type).toBe(4);
+      const data = response.data as { flags?: number; embeds?: Array<{ description?: string }>; attachments?: unknown[] };
+      expect(data.flags).toBe(EPHEMERAL);
+      expect(data.embeds?.[0]?.description).toMatch(/^1\/1 correct/);
+      expect(data.attachments ?? []).toEqual([]);
       const reply = await finalReply(run);
+      expect(reply.edits).toBe(1);
       expect(reply.flags & EPHEMERAL).toBe(EPHEMERAL);
       expect(embedOf(reply).description).toMatch(/^1\/1 correct/);
       expect(decode(png(reply).data).width).toBe(900);
+      expect(png(reply).description).toMatch(/^Your accuracy per skill/);
     } finally {
       charts.scoreChart = draw;
     }
@@ -289,6 +295,28 @@ describe('/quiz-admin report', () => {
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toBe('No one has answered a quiz question in this server yet, so there is no report to show.');
     expect(reply.attachments).toEqual([]);
+  });
+
+  it('a slow report picture is edited in, and the CSV sent with the words is still attached after the edit', async () => {
+    const w = world();
+    const [ann] = w.users(1);
+    await practiseOnce(w, ann!, false);
+    const charts = services().charts as { -readonly [K in keyof ChartRenderer]: ChartRenderer[K] };
+    const draw = charts.classReport;
+    charts.classReport = async (input, options) => (await new Promise((r) => setTimeout(r, 2000)), draw(input, options));
+    try {
+      const run = report(w);
+      // The words and the CSV, before the picture (which is still 2 s away).
+      const first = await run.reply();
+      expect(first.edits).toBe(0);
+      expect(first.attachments.map((a) => a.filename)).toEqual([`class-report-${new Date(clock.now()).toISOString().slice(0, 10)}.csv`]);
+      const reply = await finalReply(run);
+      expect(reply.attachments.map((a) => a.filename).sort()).toEqual(['class-report.png', `class-report-${new Date(clock.now()).toISOString().slice(0, 10)}.csv`].sort());
+      expect(reply.attachments.find((a) => a.filename.endsWith('.csv'))!.data.toString('utf8')).toContain('skill,attribution');
+      expect(decode(png(reply).data).width).toBe(1200);
+    } finally {
+      charts.classReport = draw;
+    }
   });
 
   it('a confirmed /quiz-admin reset clears the class figures with the tallies: the report then has nothing to show', async () => {

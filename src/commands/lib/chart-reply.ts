@@ -3,10 +3,10 @@ import type { ChartImage, ChartResult } from '../../charts/index.js';
 import type { Context } from '../../context.js';
 
 /**
- * How long a chart may take before the reply is deferred. Discord drops an
- * interaction not answered within 3 seconds, and the storage reads came
- * first; a cached chart, or one drawn by a warm worker, comes well inside
- * this, so most answers are one message with everything in it.
+ * How long a chart may take before the words are sent without it. Discord
+ * drops an interaction not answered within 3 seconds, and the storage reads
+ * came first; a cached chart, or one drawn by a warm worker, comes well
+ * inside this, so most answers are one message with everything in it.
  */
 export const CHART_WAIT_MS = 1500;
 
@@ -37,18 +37,27 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
 }
 
 /**
- * Answers privately with the words and the chart. When the chart is not drawn
- * within CHART_WAIT_MS the reply is deferred first (Discord shows "thinking…")
- * and edited once it is. A chart that fails to draw costs the picture only:
- * the words go out with a short note, and the failure is logged.
+ * Answers privately with the words and the chart, in one message when the
+ * chart is drawn within CHART_WAIT_MS (a cached one, or a warm worker's).
+ * Otherwise the words go out at once, inside Discord's 3-second window, and
+ * the picture is edited in when drawn: the reader has the figures meanwhile,
+ * rather than "thinking…". A chart that fails to draw costs the picture
+ * only: the words go out with a short note, and the failure is logged.
  */
 export async function replyPrivatelyWithChart(interaction: ChatInputCommandInteraction<'cached'>, ctx: Context, reply: ChartReply): Promise<void> {
   const chart = reply.chart.catch((error: unknown): ChartResult => ({ ok: false, error: { kind: 'render-failed', message: String(error) } }));
-  let result = await within(chart, CHART_WAIT_MS);
-  if (result === undefined) {
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    result = await chart;
+  const drawn = await within(chart, CHART_WAIT_MS);
+  if (drawn) {
+    await interaction.reply({ ...withChart(ctx, reply, drawn), flags: MessageFlags.Ephemeral });
+    return;
   }
+  await interaction.reply({ ...(reply.content ? { content: reply.content } : {}), embeds: reply.embeds ?? [], files: reply.files ?? [], flags: MessageFlags.Ephemeral });
+  // The edit sends every file again: an edit's attachment list replaces the message's.
+  await interaction.editReply(withChart(ctx, reply, await chart));
+}
+
+/** The whole message: the words and files, with the picture, or with the note when it could not be drawn. */
+function withChart(ctx: Context, reply: ChartReply, result: ChartResult) {
   const files = [...(reply.files ?? [])];
   let content = reply.content;
   if (result.ok) {
@@ -59,7 +68,5 @@ export async function replyPrivatelyWithChart(interaction: ChatInputCommandInter
     ctx.log[level]({ chartError: result.error }, 'chart not drawn; answered without it');
     content = [content, reply.failureNote].filter(Boolean).join('\n\n');
   }
-  const message = { ...(content ? { content } : {}), embeds: reply.embeds ?? [], files };
-  if (interaction.deferred) await interaction.editReply(message);
-  else await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
+  return { ...(content ? { content } : {}), embeds: reply.embeds ?? [], files };
 }
