@@ -51,7 +51,7 @@ const answer = (over: Partial<LearningAnswer> = {}): LearningAnswer => ({
   answerKey: `practice:m${n++}`,
   ...over,
 });
-const noRounds = { forget: () => [], answeredIn: () => [] };
+const noRounds = { forget: async () => [], answeredIn: () => [] };
 
 describe('learning state in the store', () => {
   it('keeps all of a person’s learning in one key, learning:<guild>:<user>, that survives a restart', async () => {

@@ -269,33 +269,57 @@ describe('answering a round question', () => {
   });
 });
 
-describe('a restart ends the running rounds', () => {
-  it('a click on a question posted before the restart answers "this round is over" and changes no tally', async () => {
+describe('a round goes on across a restart', () => {
+  it('counts the clicks before and after once each, reveals on time once, and posts one summary', async () => {
     const ch = freshChannel('restart');
-    const q = await startRound(ch, { questions: 3, seconds: 30 }, d().member);
-    const user = d().addUser({ username: 'after-restart' });
+    const q = await startRound(ch, { questions: 2, seconds: 30 }, d().member);
+    const user = d().addUser({ username: 'before-restart' });
     expect((await click(user, q, 0).reply()).content).toBe('Locked in: A');
     const before = await tallyOf(user);
     expect(before?.answered).toBe(1);
+    await clock.advance(10_000);
     await bot.restart();
-    const other = d().addUser({ username: 'after-restart-2' });
-    for (const u of [user, other]) {
-      const reply = await click(u, q, 1).reply();
-      expect(reply.ephemeral).toBe(true);
-      expect(reply.content).toBe('This round is over. Start a new one with `/quiz start`.');
-    }
+
+    // The same person again: still answered; someone new: counted, in the same round.
+    const again = await click(user, q, 1).reply();
+    expect(again.content).toBe('You have already answered this question. Your first answer stands.');
     expect(await tallyOf(user)).toEqual(before);
-    expect(await tallyOf(other)).toBeUndefined();
-    // The old round's timers died with it, and the channel is free for a new round.
-    await clock.advance(60_000);
-    expect((await d().runCommand({ user: d().member, channelId: ch, name: 'quiz', subcommand: 'stop' }).reply()).content).toBe('No round is running in this channel.');
-    const reply = await d().runCommand({ user: d().member, channelId: ch, name: 'quiz', subcommand: 'start', options: { questions: 1 } }).reply();
-    expect(reply.content).toMatch(/^Quiz round: 1 question/);
+    const other = d().addUser({ username: 'after-restart' });
+    expect((await click(other, q, 1).reply()).content).toBe('Locked in: B');
+    expect((await tallyOf(other))?.answered).toBe(1);
+
+    // The question closes 30 s after it was posted, not 30 s after the restart.
+    await clock.advance(19_999);
+    expect(d().message(q.id)?.edits).toBe(0);
+    await clock.advance(1);
+    const revealed = await waitForReveal(q.id);
+    // Both picks, the one from before the restart included, are in the reveal's counts.
+    expect(revealedCounts(revealed).slice(0, 2)).toEqual([1, 1]);
+    const second = await waitForQuestion(ch, 1);
+    await clock.advance(30_000);
+    await waitForReveal(second.id);
+    await waitForSummary(ch);
+    const roundId = buttonsOf(q)[0]!.custom_id.split(':')[2]!;
+    expect(d().messages(ch).filter((m) => buttonsOf(m).some((b) => b.custom_id.split(':')[2] === roundId))).toHaveLength(2);
+    expect(d().messages(ch).filter((m) => /^Round/.test(embedOf(m).title ?? ''))).toHaveLength(1);
+    expect(d().message(q.id)?.edits).toBe(1);
+    // Finished: nothing of it is left in storage (deleted just after the summary is posted).
+    const leftovers = async () => [...(await store().scan(`round:${guildId()}:`)), ...(await store().scan(`round-answer:${guildId()}:`))].filter(([key]) => key.includes(roundId));
+    for (let i = 0; i < 50 && (await leftovers()).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('reveals at start a question whose time passed while the bot was down, then goes on', async () => {
+    const ch = freshChannel('down');
+    const q = await startRound(ch, { questions: 2, seconds: 10 }, d().member);
+    const user = d().addUser({ username: 'while-down' });
+    await click(user, q, 2).reply();
+    await bot.restart(() => clock.advance(60_000));
+    const revealed = await waitForReveal(q.id);
+    expect(revealedCounts(revealed)[2]).toBe(1);
+    const second = await waitForQuestion(ch, 1);
+    expect(embedOf(second).title).toMatch(/^Question 2 of 2 · /);
     await d().runCommand({ user: d().member, channelId: ch, name: 'quiz', subcommand: 'stop' }).reply();
     await waitForSummary(ch);
-    const oldRound = buttonsOf(q)[0]!.custom_id.split(':')[2]!;
-    expect(d().message(q.id)?.edits).toBe(0);
-    expect(d().messages(ch).filter((m) => buttonsOf(m).some((b) => b.custom_id.split(':')[2] === oldRound))).toHaveLength(1);
-    expect(d().messages(ch).filter((m) => /^Round/.test(embedOf(m).title ?? ''))).toHaveLength(1); // the new round's summary only
   });
 });

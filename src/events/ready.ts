@@ -7,8 +7,8 @@ import { clientEvent } from './lib/types.js';
 
 /**
  * Once, when the gateway is ready (start-up awaits it): commands are synced,
- * servers left while the bot was down are found, then the schedules are armed
- * and the retention sweep starts.
+ * servers left while the bot was down are found, then the schedules are armed,
+ * stored rounds are taken up again and the retention sweep starts.
  */
 export const ready = clientEvent({
   name: Events.ClientReady,
@@ -20,6 +20,8 @@ export const ready = clientEvent({
     if (runsShardZero(client)) await syncCommands(client.rest, ctx.store, commands.map((c) => c.data), { applicationId, guildId: config.DISCORD_GUILD_ID, api: config.DISCORD_API_URL }, ctx.log);
     await ctx.retention.reconcile(presenceIn(client));
     await ctx.schedules.start();
+    // Rounds that were running when the bot stopped go on (those of this process's servers).
+    await ctx.quiz.restore({ client, library: ctx.shelf.current, owns: ownsGuild(client) });
     await ctx.retention.start();
   },
 });

@@ -3,6 +3,7 @@ import { learningPrefix } from '../learning/state.js';
 import { rotationKey } from '../prompts/rotation.js';
 import { classStatsKey } from '../quiz/class-stats.js';
 import { roundPicksIndexKey, roundPicksPrefix } from '../quiz/picks.js';
+import { liveRoundPrefix, roundAnswerPrefix } from '../quiz/round-store.js';
 import { channelSeenPrefix, practiceSeenPrefix } from '../quiz/select.js';
 import { resetConfirmKey, tallyPrefix } from '../quiz/tallies.js';
 import { guildSettingsKey, schedulesKey, SCHEDULES_PREFIX } from '../schedule/types.js';
@@ -29,7 +30,7 @@ export interface GuildKeys {
  */
 export function guildDataKeys(guildId: string): GuildKeys {
   return {
-    prefixes: [tallyPrefix(guildId), practiceSeenPrefix(guildId), channelSeenPrefix(guildId), roundPicksPrefix(guildId), learningPrefix(guildId)],
+    prefixes: [liveRoundPrefix(guildId), roundAnswerPrefix(guildId), tallyPrefix(guildId), practiceSeenPrefix(guildId), channelSeenPrefix(guildId), roundPicksPrefix(guildId), learningPrefix(guildId)],
     keys: [
       roundPicksIndexKey(guildId),
       resetConfirmKey(guildId),

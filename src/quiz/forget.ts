@@ -45,10 +45,12 @@ export async function findPersonRecords(deps: { store: Store; quiz: Pick<QuizRun
  * not store their pick again.
  */
 export async function forgetPerson(deps: TallyBook & { quiz: Pick<QuizRunner, 'forget'> }, guildId: string, userId: string): Promise<PersonRecords> {
-  const running = deps.quiz.forget(guildId, userId);
+  // Called first: it drops the picks held in memory at once, before any await.
+  const dropping = deps.quiz.forget(guildId, userId);
   const tally = await forgetTally(deps, guildId, userId);
   const practiceHistory = await forgetPracticeHistory(deps.store, guildId, userId);
   const learning = await forgetLearning(deps.store, guildId, userId);
   const kept = await forgetPicks(deps.store, guildId, userId);
+  const running = await dropping;
   return { answers: tally?.answered, practiceHistory, learning, pickRounds: new Set([...running, ...kept]).size };
 }

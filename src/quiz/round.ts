@@ -17,9 +17,31 @@ export interface RoundOptions {
   seconds: number;
   /** Shuffles each question's options; Math.random by default. */
   rng?: () => number;
+  /** The option orders to show instead of shuffling (a restored round keeps the orders it showed). */
+  orders?: readonly (readonly string[])[];
 }
 
 export type AnswerResult = 'accepted' | 'already-answered' | 'closed' | 'invalid';
+
+/**
+ * What a round is, as stored so it goes on after a restart: questions and
+ * option orders by id, where it is, and the scores so far. The open question's
+ * answers are stored one key per click (see round-store.ts) and passed back in.
+ */
+export interface RoundState {
+  id: string;
+  guildId: string;
+  channelId: string;
+  starterId: string;
+  article: string;
+  questions: string[];
+  shown: string[][];
+  seconds: number;
+  current: number;
+  open: boolean;
+  finished: boolean;
+  scores: Record<string, { correct: number; answered: number }>;
+}
 
 export interface Reveal {
   questionIndex: number;
@@ -65,7 +87,7 @@ export class Round {
     if (options.questions.length === 0) throw new RangeError('A round needs at least one question');
     ({ id: this.id, guildId: this.guildId, channelId: this.channelId, starterId: this.starterId, article: this.article, seconds: this.seconds } = options);
     this.questions = [...options.questions];
-    this.shown = this.questions.map((q) => inOrder(q, presentationOrder(q, options.rng))!);
+    this.shown = this.questions.map((q, i) => (options.orders?.[i] && inOrder(q, options.orders[i]!)) || inOrder(q, presentationOrder(q, options.rng))!);
   }
 
   get current(): number {
@@ -164,6 +186,44 @@ export class Round {
     const reveal = this.close();
     this.#finished = true;
     return reveal;
+  }
+
+  /** The round as stored (the open question's answers are kept apart, one key per click). */
+  toState(): RoundState {
+    return {
+      id: this.id,
+      guildId: this.guildId,
+      channelId: this.channelId,
+      starterId: this.starterId,
+      article: this.article.id,
+      questions: this.questions.map((q) => q.id),
+      shown: this.shown.map((options) => options.map((o) => o.id)),
+      seconds: this.seconds,
+      current: this.#current,
+      open: this.#open,
+      finished: this.#finished,
+      scores: Object.fromEntries([...this.#scores].map(([userId, s]) => [userId, { correct: s.correct, answered: s.answered }])),
+    };
+  }
+
+  /**
+   * A stored round, rebuilt on the article as served now. Undefined when the
+   * article no longer has one of its questions, or an option order no longer
+   * fits (the pack was edited meanwhile): such a round cannot go on.
+   */
+  static restore(state: RoundState, article: Content, answers: ReadonlyMap<string, string>): Round | undefined {
+    const questions = state.questions.map((id) => article.question(id));
+    if (questions.some((q) => !q) || state.shown.length !== questions.length) return undefined;
+    const orders = questions.map((q, i) => inOrder(q!, state.shown[i]!));
+    if (orders.some((o) => !o)) return undefined;
+    const round = new Round({ ...state, article, questions: questions as Question[], orders: state.shown });
+    round.#current = state.current;
+    round.#open = state.open;
+    round.#finished = state.finished;
+    for (const [userId, s] of Object.entries(state.scores)) round.#scores.set(userId, { userId, ...s });
+    const current = round.questions[state.current];
+    for (const [userId, optionId] of answers) if (current?.options.some((o) => o.id === optionId)) round.#answers.set(userId, optionId);
+    return round;
   }
 
   /** Most correct first, then fewer answered (higher accuracy), then user id. */

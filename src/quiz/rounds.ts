@@ -7,7 +7,7 @@ import { Round, type Reveal, type RoundOptions } from './round.js';
  */
 export const newRoundId = (): string => randomBytes(6).toString('base64url');
 
-/** The running rounds, one per channel, in memory (a restart ends them all). */
+/** The running rounds, one per channel, in memory (stored apart, see round-store.ts, so a restart can adopt them again). */
 export class RoundRegistry {
   readonly #byChannel = new Map<string, Round>();
   readonly #byId = new Map<string, Round>();
@@ -21,6 +21,14 @@ export class RoundRegistry {
     this.#byChannel.set(round.channelId, round);
     this.#byId.set(round.id, round);
     return { kind: 'started', round };
+  }
+
+  /** Registers a round restored from storage; false when its channel or id is taken meanwhile. */
+  adopt(round: Round): boolean {
+    if (this.#byChannel.has(round.channelId) || this.#byId.has(round.id)) return false;
+    this.#byChannel.set(round.channelId, round);
+    this.#byId.set(round.id, round);
+    return true;
   }
 
   /** The round a button belongs to; undefined means that round is over (or the bot restarted). */

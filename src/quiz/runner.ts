@@ -1,4 +1,4 @@
-import { PermissionFlagsBits, type ChatInputCommandInteraction, type GuildTextBasedChannel, type Message } from 'discord.js';
+import { PermissionFlagsBits, type ChatInputCommandInteraction, type Client, type GuildTextBasedChannel, type Message } from 'discord.js';
 import { encodeRoundButton } from '../components/quiz-round.js';
 import type { Content } from '../content/types.js';
 import type { Logger } from '../logger.js';
@@ -6,14 +6,17 @@ import { plural } from '../render/text.js';
 import { letter, renderRoundQuestion, renderRoundReveal, renderRoundSummary } from '../render/quiz.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Store } from '../storage/store.js';
-import type { Reveal, Round } from './round.js';
+import type { Reveal } from './round.js';
 import { RoundRegistry } from './rounds.js';
 import { channelSeenKey, getSeen, legacyChannelSeenKey, pickQuestions, rememberSeen, seenIn } from './select.js';
 import { itemRef } from '../content/refs.js';
 import { savePicks } from './picks.js';
 import { recordClassAnswers } from './class-stats.js';
 import type { Standings } from './standings.js';
-import { recordAnswer } from './tallies.js';
+import { recordAnswerOnce } from './tallies.js';
+import { deleteRound, dropAnswer, dropQuestionAnswers, loadAnswers, loadRounds, saveAnswer, saveRound, type StoredRound } from './round-store.js';
+import { Round } from './round.js';
+import type { Library } from '../content/library.js';
 import type { Category } from '../content/schema.js';
 
 export interface RoundRequest {
@@ -28,6 +31,8 @@ interface Live {
   channel: GuildTextBasedChannel;
   message?: Message;
   timer?: TimerHandle;
+  /** When the open question closes, epoch ms (stored, so a restart keeps the deadline). */
+  closesAt?: number;
 }
 
 const NEEDED = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks];
@@ -52,8 +57,11 @@ export type AnswerOutcome =
 
 /**
  * Runs public rounds: posts each question, closes it when its time is up,
- * reveals, moves on, and posts the scores. Rounds live in memory only, so a
- * restart ends them and their old buttons answer "this round is over".
+ * reveals, moves on, and posts the scores. Each round is stored as it goes
+ * (round-store.ts): after a restart `restore` takes the rounds up again, a
+ * question whose time passed meanwhile is revealed at once, and clicks counted
+ * before the restart do not count again. Posts carry a nonce fixed per round
+ * and step, so a step redone after a crash returns Discord's first message.
  */
 export class QuizRunner {
   readonly rounds = new RoundRegistry();
@@ -111,18 +119,35 @@ export class QuizRunner {
     const result = round.answer(input.question, input.userId, input.optionId);
     if (result !== 'accepted') return { kind: result };
     const question = round.questions[input.question]!;
+    const answer = { guildId: input.guildId, roundId: round.id, question: input.question, userId: input.userId, optionId: input.optionId };
     try {
-      await recordAnswer(this.deps, {
-        guildId: input.guildId,
-        userId: input.userId,
-        userName: input.userName,
-        category: question.category,
-        article: round.article.id,
-        correct: question.options.some((o) => o.id === input.optionId && o.correct),
-        at: this.deps.clock.now(),
-      });
+      // The tally marks the round question answered in the same write that counts it, so a click
+      // counted just before a restart is refused after it; the click's own key restores the pick.
+      const [tally] = await Promise.all([
+        recordAnswerOnce(
+          this.deps,
+          {
+            guildId: input.guildId,
+            userId: input.userId,
+            userName: input.userName,
+            category: question.category,
+            article: round.article.id,
+            correct: question.options.some((o) => o.id === input.optionId && o.correct),
+            at: this.deps.clock.now(),
+          },
+          `${round.id}:${input.question}`,
+          'round',
+        ),
+        saveAnswer(this.deps.store, answer),
+      ]);
+      if (tally === 'already-answered') {
+        round.withdraw(input.question, input.userId);
+        await dropAnswer(this.deps.store, answer);
+        return { kind: 'already-answered' };
+      }
     } catch (error) {
       round.withdraw(input.question, input.userId);
+      await dropAnswer(this.deps.store, answer).catch(() => undefined);
       this.deps.log.error({ err: error, roundId: round.id }, 'answer not recorded');
       return { kind: 'not-recorded' };
     }
@@ -150,6 +175,7 @@ export class QuizRunner {
       if (live.timer) this.deps.clock.clearTimeout(live.timer);
       this.#live.delete(live.round.id);
       this.rounds.finish(live.round);
+      this.#forgetStored(live.round);
       ended++;
     }
     return ended;
@@ -160,12 +186,54 @@ export class QuizRunner {
     return this.rounds.all().filter((r) => r.guildId === guildId && r.hasAnswered(userId)).map((r) => r.id);
   }
 
-  /** Drops the user's answers from the guild's running rounds; returns the ids of those that had some. */
-  forget(guildId: string, userId: string): string[] {
-    return this.rounds.all().filter((r) => r.guildId === guildId && r.forget(userId)).map((r) => r.id);
+  /** Drops the user's answers from the guild's running rounds (stored ones too); returns the ids of those that had some. */
+  async forget(guildId: string, userId: string): Promise<string[]> {
+    const rounds = this.rounds.all().filter((r) => r.guildId === guildId && r.forget(userId));
+    for (const round of rounds) {
+      await dropAnswer(this.deps.store, { guildId, roundId: round.id, question: round.current, userId });
+      const live = this.#live.get(round.id);
+      if (live) await this.#save(live);
+    }
+    return rounds.map((r) => r.id);
   }
 
-  /** Clears every timer; used on shutdown. */
+  /**
+   * Takes up the stored rounds of the servers this process serves (at start,
+   * once the gateway is ready). A round whose article or questions are gone,
+   * or whose channel cannot be reached, is ended and its record deleted.
+   */
+  async restore(input: { client: Client<true>; library: Library; owns: (guildId: string) => boolean }): Promise<number> {
+    let restored = 0;
+    for (const stored of await loadRounds(this.deps.store)) {
+      if (!input.owns(stored.guildId) || this.rounds.get(stored.id)) continue;
+      const article = input.library.article(stored.article);
+      const answers = await loadAnswers(this.deps.store, stored.guildId, stored.id, stored.current);
+      const round = article && Round.restore(stored, article, answers);
+      const fetched = round && input.client.guilds.cache.has(stored.guildId) ? await input.client.channels.fetch(stored.channelId).catch(() => null) : null;
+      const channel = fetched?.isTextBased() && !fetched.isDMBased() ? fetched : null;
+      if (!round || !channel || !this.rounds.adopt(round)) {
+        this.deps.log.warn({ roundId: stored.id, guildId: stored.guildId, article: stored.article }, 'a stored round cannot go on (its article, questions or channel are gone); ended');
+        await deleteRound(this.deps.store, stored.guildId, stored.id).catch(() => undefined);
+        continue;
+      }
+      const message = stored.messageId ? await channel.messages.fetch(stored.messageId).catch(() => undefined) : undefined;
+      const live: Live = { round, channel, ...(message ? { message } : {}), ...(stored.closesAt !== undefined ? { closesAt: stored.closesAt } : {}) };
+      this.#live.set(round.id, live);
+      restored++;
+      if (round.finished) void this.#finish(live, undefined);
+      else if (!round.open) void this.#advance(live);
+      else if (!message) void this.#post(live);
+      else {
+        const left = (stored.closesAt ?? 0) - this.deps.clock.now();
+        if (left <= 0) void this.#closeQuestion(live);
+        else live.timer = this.deps.clock.setTimeout(() => void this.#closeQuestion(live), left);
+      }
+    }
+    if (restored) this.deps.log.info({ rounds: restored }, 'rounds taken up again after the restart');
+    return restored;
+  }
+
+  /** Clears every timer; used on shutdown. The rounds stay stored, for the next start. */
   close(): void {
     for (const live of this.#live.values()) if (live.timer) this.deps.clock.clearTimeout(live.timer);
     this.#live.clear();
@@ -175,16 +243,42 @@ export class QuizRunner {
     const { round } = live;
     const closesAt = this.deps.clock.now() + round.seconds * 1000;
     const position = { index: round.current, total: round.questions.length };
+    live.closesAt = closesAt;
+    delete live.message;
+    await this.#save(live);
     live.timer = this.deps.clock.setTimeout(() => void this.#closeQuestion(live), round.seconds * 1000);
     try {
       const answerId = (optionId: string) => encodeRoundButton({ kind: 'answer', roundId: round.id, question: position.index, optionId });
-      live.message = await live.channel.send(renderRoundQuestion(round.question, round.shown[round.current]!, position, closesAt, answerId));
+      live.message = await live.channel.send({
+        ...renderRoundQuestion(round.question, round.shown[round.current]!, position, closesAt, answerId),
+        // Posted again after a crash, the same nonce returns the message already posted.
+        nonce: `${round.id}q${position.index}`,
+        enforceNonce: true,
+      });
+      await this.#save(live);
     } catch (error) {
       this.deps.log.error({ err: error, roundId: round.id }, 'could not post a quiz question; ending the round');
       if (live.timer) this.deps.clock.clearTimeout(live.timer);
       this.rounds.finish(round);
       this.#live.delete(round.id);
+      this.#forgetStored(round);
     }
+  }
+
+  /** Stores where the round is; a failure is logged (the round goes on, but would not survive a restart). */
+  async #save(live: Live): Promise<void> {
+    const stored: StoredRound = { ...live.round.toState(), ...(live.closesAt !== undefined ? { closesAt: live.closesAt } : {}), ...(live.message ? { messageId: live.message.id } : {}) };
+    await saveRound(this.deps.store, stored).catch((error: unknown) => this.deps.log.warn({ err: error, roundId: live.round.id }, 'could not store the round’s progress'));
+  }
+
+  #forgetStored(round: Round): void {
+    void deleteRound(this.deps.store, round.guildId, round.id).catch((error: unknown) => this.deps.log.warn({ err: error, roundId: round.id }, 'could not delete a finished round’s record'));
+  }
+
+  /** After a reveal: the next question, or the summary. */
+  async #advance(live: Live): Promise<void> {
+    if (live.round.next()) await this.#post(live);
+    else await this.#finish(live, undefined);
   }
 
   async #closeQuestion(live: Live): Promise<void> {
@@ -193,9 +287,13 @@ export class QuizRunner {
     if (round.finished && !this.#live.has(round.id)) return;
     const position = { index: round.current, total: round.questions.length };
     const reveal = round.close();
-    if (reveal) await this.#reveal(live, reveal, position);
-    if (round.next()) await this.#post(live);
-    else await this.#finish(live, undefined);
+    if (reveal) {
+      await this.#reveal(live, reveal, position);
+      // Revealed and scored: stored as closed, so a restart from here moves on instead of revealing again.
+      await this.#save(live);
+      await dropQuestionAnswers(this.deps.store, round.guildId, round.id, reveal.questionIndex).catch(() => undefined);
+    }
+    await this.#advance(live);
   }
 
   async #reveal(live: Live, reveal: Reveal, position: { index: number; total: number }): Promise<void> {
@@ -230,9 +328,10 @@ export class QuizRunner {
     this.rounds.finish(round);
     if (openReveal) await this.#reveal(live, openReveal, { index: openReveal.questionIndex, total: round.questions.length });
     try {
-      await live.channel.send(renderRoundSummary(round.scores(), round.questions.length, stoppedBy));
+      await live.channel.send({ ...renderRoundSummary(round.scores(), round.questions.length, stoppedBy), nonce: `${round.id}s`, enforceNonce: true });
     } catch (error) {
       this.deps.log.error({ err: error, roundId: round.id }, 'could not post the round summary');
     }
+    await deleteRound(this.deps.store, round.guildId, round.id).catch((error: unknown) => this.deps.log.warn({ err: error, roundId: round.id }, 'could not delete a finished round’s record'));
   }
 }

@@ -29,10 +29,18 @@ export interface Tally {
    * "count this answer" and "this message is answered" are one atomic write.
    */
   recentPractice?: string[];
+  /**
+   * The last round questions answered (`<round>:<question>`), for the same
+   * reason: a round goes on after a restart, and a click counted just before
+   * the restart must not count again.
+   */
+  recentRounds?: string[];
 }
 
 /** Enough to refuse a double click or a replayed click on any practice message still on screen. */
 export const RECENT_PRACTICE = 50;
+/** A round has at most 10 questions; two rounds' worth covers any click still answerable. */
+export const RECENT_ROUNDS = 20;
 
 export interface AnswerEvent {
   guildId: string;
@@ -91,17 +99,18 @@ export async function recordAnswer({ store, standings }: TallyBook, event: Answe
 }
 
 /**
- * Counts a practice answer once per message: one locked write of the tally
- * both counts it and marks the message answered, so no failure can leave one
- * without the other (and a retry cannot count it twice).
+ * Counts an answer once per practice message (or round question): one locked
+ * write of the tally both counts it and marks it answered, so no failure can
+ * leave one without the other (and a retry cannot count it twice).
  */
-export async function recordAnswerOnce({ store, standings }: TallyBook, event: AnswerEvent, messageId: string): Promise<Tally | 'already-answered'> {
+export async function recordAnswerOnce({ store, standings }: TallyBook, event: AnswerEvent, answerId: string, kind: 'practice' | 'round' = 'practice'): Promise<Tally | 'already-answered'> {
   let duplicate = false;
+  const [field, keep] = kind === 'practice' ? (['recentPractice', RECENT_PRACTICE] as const) : (['recentRounds', RECENT_ROUNDS] as const);
   const next = await store.update<Tally>(tallyKey(event.guildId, event.userId), (current) => {
-    duplicate = current?.recentPractice?.includes(messageId) === true;
+    duplicate = current?.[field]?.includes(answerId) === true;
     if (duplicate) return current;
     const tally = applyAnswer(current, event);
-    tally.recentPractice = [...(current?.recentPractice ?? []), messageId].slice(-RECENT_PRACTICE);
+    tally[field] = [...(current?.[field] ?? []), answerId].slice(-keep);
     return tally;
   });
   return duplicate ? 'already-answered' : standings.written(event.guildId, next!);
