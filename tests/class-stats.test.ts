@@ -93,6 +93,18 @@ describe('class stats in the store', () => {
     expect((await getClassStats(store, 'g1')).questions[ref(1)]).toEqual({ answered: 2, correct: 2 });
   });
 
+  it('a keyed write counts once: a round question revealed again after a restart adds nothing', async () => {
+    const { store, reopen } = await sqlite();
+    await recordClassAnswers(store, 'g1', { ref: ref(1), answered: 3, correct: 1, at: T0, key: 'round:r1:0' });
+    const again = await reopen();
+    await recordClassAnswers(again, 'g1', { ref: ref(1), answered: 3, correct: 1, at: T0 + 1000, key: 'round:r1:0' });
+    await recordClassAnswers(again, 'g1', { ref: ref(1), answered: 2, correct: 2, at: T0 + 2000, key: 'round:r1:1' });
+    const stats = await getClassStats(again, 'g1');
+    expect(stats.questions[ref(1)]).toEqual({ answered: 5, correct: 3 });
+    expect(stats.updates).toBe(2);
+    expect(stats.keys).toEqual(['round:r1:0', 'round:r1:1']);
+  });
+
   it('concurrent answers all land: none is lost', async () => {
     const { store } = await sqlite();
     await Promise.all(Array.from({ length: 60 }, (_, i) => recordClassAnswers(store, 'g1', { ref: ref(i % 3), answered: 1, correct: i % 2, at: T0 + (i % 2) * WEEK })));
@@ -170,7 +182,7 @@ describe('practice answers in the class stats', () => {
 describe('who can remove the class stats', () => {
   it('a reset clears them with the tallies; forgetting one person leaves them (they name no one); the retention sweep deletes them', async () => {
     const { store } = await sqlite();
-    const book = { store, standings: new Standings(systemClock), quiz: { forget: () => [] } };
+    const book = { store, standings: new Standings(systemClock), quiz: { forget: async () => [] } };
     await recordPracticeAnswer(book, { guildId: 'g1', userId: 'u1', userName: 'ann', messageId: 'm1', article: 'harbour-bridge', question, optionId: 'right', at: T0 });
     const before = await store.get(classStatsKey('g1'));
     expect(JSON.stringify(before)).not.toContain('u1');

@@ -35,14 +35,19 @@ export interface ClassStats {
   weeks: WeekStats[];
   /** How many writes made this value: changes with every answer, so it can key a cached chart. */
   updates: number;
+  /** Keys of the last writes that gave one (a round question's reveal), so a reveal done again after a restart counts once; at most KEYS_KEPT. */
+  keys: string[];
 }
 
 /** Weeks of answer counts kept: the report shows 8, the rest is slack for a longer view later. */
 export const WEEKS_KEPT = 12;
 
+/** A reveal is repeated only right after a restart, so the last 50 keys are ample. */
+export const KEYS_KEPT = 50;
+
 export const classStatsKey = (guildId: string) => `class-stats:${guildId}`;
 
-export const emptyClassStats = (): ClassStats => ({ questions: {}, weeks: [], updates: 0 });
+export const emptyClassStats = (): ClassStats => ({ questions: {}, weeks: [], updates: 0, keys: [] });
 
 /** A stored value as a full one: parts missing (or malformed) start empty. */
 export function readClassStats(stored: Partial<ClassStats> | undefined): ClassStats {
@@ -50,6 +55,7 @@ export function readClassStats(stored: Partial<ClassStats> | undefined): ClassSt
     questions: stored?.questions && typeof stored.questions === 'object' ? stored.questions : {},
     weeks: Array.isArray(stored?.weeks) ? stored.weeks : [],
     updates: typeof stored?.updates === 'number' ? stored.updates : 0,
+    keys: Array.isArray(stored?.keys) ? stored.keys : [],
   };
 }
 
@@ -59,10 +65,13 @@ export interface ClassAnswers {
   answered: number;
   correct: number;
   at: number;
+  /** Names this write, e.g. `round:<roundId>:<questionIndex>`: a second write with the same key changes nothing. */
+  key?: string;
 }
 
-/** The stats with the answers added (pure; see recordClassAnswers). */
-export function applyClassAnswers(current: ClassStats, answers: ClassAnswers): ClassStats {
+/** The stats with the answers added, or 'already-recorded' for a key seen before (pure; see recordClassAnswers). */
+export function applyClassAnswers(current: ClassStats, answers: ClassAnswers): ClassStats | 'already-recorded' {
+  if (answers.key !== undefined && current.keys.includes(answers.key)) return 'already-recorded';
   const before = current.questions[answers.ref] ?? { answered: 0, correct: 0 };
   const questions = { ...current.questions, [answers.ref]: { answered: before.answered + answers.answered, correct: before.correct + answers.correct } };
   const start = weekStart(answers.at);
@@ -70,19 +79,24 @@ export function applyClassAnswers(current: ClassStats, answers: ClassAnswers): C
     ? current.weeks.map((w) => (w.start === start ? { start, answers: w.answers + answers.answered } : w))
     : // A late write for an older week (answers can reach the lock slightly out of order) goes in its place.
       [...current.weeks, { start, answers: answers.answered }].sort((a, b) => a.start - b.start);
-  return { questions, weeks: weeks.slice(-WEEKS_KEPT), updates: current.updates + 1 };
+  const keys = answers.key === undefined ? current.keys : [...current.keys, answers.key].slice(-KEYS_KEPT);
+  return { questions, weeks: weeks.slice(-WEEKS_KEPT), updates: current.updates + 1, keys };
 }
 
 /**
  * Adds answers to one question to the server's figures, in one locked write
  * of the server's key. Nothing is written for zero answers (a round question
  * no one answered). Callers count each answer once: practice after its tally
- * write said it was new, a round once per question at its reveal.
+ * write said it was new, a round once per question at its reveal, keyed by
+ * the round and question (a restart can reveal a question again).
  */
 export async function recordClassAnswers(store: Store, guildId: string, answers: ClassAnswers): Promise<void> {
   if (!(answers.answered > 0)) return;
   const correct = Math.max(0, Math.min(answers.correct, answers.answered));
-  await store.update<ClassStats>(classStatsKey(guildId), (stored) => applyClassAnswers(readClassStats(stored), { ...answers, correct }));
+  await store.update<ClassStats>(classStatsKey(guildId), (stored) => {
+    const next = applyClassAnswers(readClassStats(stored), { ...answers, correct });
+    return next === 'already-recorded' ? stored : next;
+  });
 }
 
 /** The server's figures; empty when nothing was recorded. */

@@ -299,7 +299,7 @@ export class QuizRunner {
   async #reveal(live: Live, reveal: Reveal, position: { index: number; total: number }): Promise<void> {
     const { round } = live;
     // The class figures take the question's answers once, here, in one write (each click already wrote its tally).
-    await recordClassAnswers(this.deps.store, round.guildId, { ref: itemRef(round.article.id, reveal.question.id), answered: reveal.answers.size, correct: reveal.correctUsers.length, at: this.deps.clock.now() }).catch((error: unknown) =>
+    await recordClassAnswers(this.deps.store, round.guildId, { ref: itemRef(round.article.id, reveal.question.id), answered: reveal.answers.size, correct: reveal.correctUsers.length, at: this.deps.clock.now(), key: `round:${round.id}:${reveal.questionIndex}` }).catch((error: unknown) =>
       this.deps.log.warn({ err: error, roundId: round.id }, 'could not add a round question to the class figures'),
     );
     // Saved before the reveal is shown, so "Why not mine?" can answer as soon as its button appears.
