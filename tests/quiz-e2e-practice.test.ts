@@ -189,6 +189,9 @@ describe('/quiz score', () => {
         '',
         'By article:',
         'Article under discussion: a proposed global health passport: 4/6 (66%)',
+        '',
+        // A missed question comes back for review a day later, so nothing is due yet.
+        'Due for review: none right now.',
       ].join('\n'),
     );
   });

@@ -11,14 +11,16 @@ import { askToForget } from '../components/forget.js';
 import { listTallies, resetConfirmKey } from '../quiz/tallies.js';
 import { plural } from '../render/text.js';
 import { guildCommand } from './lib/definition.js';
+import { sendClassReport } from './lib/report.js';
 import { requireManageServer } from './lib/permissions.js';
 import type { Command } from './lib/types.js';
 
 const CONFIRM_MS = 60_000;
 
-const data = guildCommand('quiz-admin', 'Export, reset or remove this server’s quiz records, or change its quiz settings')
+const data = guildCommand('quiz-admin', 'Export, report on, reset or remove this server’s quiz records, or change its quiz settings')
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
   .addSubcommand((s) => s.setName('export').setDescription('Download every tally as a CSV file'))
+  .addSubcommand((s) => s.setName('report').setDescription('A chart and CSV of the class: skills, answers per week, most-missed questions'))
   .addSubcommand((s) => s.setName('reset').setDescription('Clear every tally, review list and practice progress in this server (asks to confirm)'))
   .addSubcommand((s) =>
     s
@@ -61,6 +63,10 @@ export const quizAdmin: Command = {
     }
     if (interaction.options.getSubcommand() === 'settings') {
       await settings(interaction, ctx);
+      return;
+    }
+    if (interaction.options.getSubcommand() === 'report') {
+      await sendClassReport(interaction, ctx);
       return;
     }
     const tallies = await listTallies(ctx, interaction.guildId);

@@ -3,7 +3,9 @@ import { itemRef, parseRef } from '../content/refs.js';
 import type { PracticeKind } from '../learning/boxes.js';
 import { practiceOrder } from '../learning/record.js';
 import type { Content } from '../content/types.js';
+import type { Logger } from '../logger.js';
 import type { Store } from '../storage/store.js';
+import { recordClassAnswers } from './class-stats.js';
 import { practiceSeenKey, rememberSeen } from './select.js';
 import { recordAnswerOnce, type TallyBook } from './tallies.js';
 
@@ -35,14 +37,24 @@ export async function nextPracticeQuestion(
 
 export type PracticeResult = { kind: 'recorded'; correct: boolean } | { kind: 'already-answered' };
 
-/** Records a practice answer once per question message, in one atomic write of the user's tally. */
+/**
+ * Records a practice answer once per question message, in one atomic write of
+ * the user's tally, then adds it to the server's per-question and per-week
+ * figures. Those figures are a moderator's overview: if their write fails, the
+ * answer still counts and the learner still gets their feedback (it is logged).
+ */
 export async function recordPracticeAnswer(
-  book: TallyBook,
+  book: TallyBook & { readonly log?: Pick<Logger, 'warn'> },
   input: { guildId: string; userId: string; userName: string; messageId: string; article: string; question: Question; optionId: string; at: number },
 ): Promise<PracticeResult> {
   const correct = input.question.options.some((o) => o.id === input.optionId && o.correct);
   const event = { guildId: input.guildId, userId: input.userId, userName: input.userName, category: input.question.category, article: input.article, correct, at: input.at };
   const result = await recordAnswerOnce(book, event, input.messageId);
+  if (result !== 'already-answered') {
+    await recordClassAnswers(book.store, input.guildId, { ref: itemRef(input.article, input.question.id), answered: 1, correct: correct ? 1 : 0, at: input.at }).catch((error: unknown) =>
+      book.log?.warn({ err: error }, 'could not add a practice answer to the class figures'),
+    );
+  }
   return result === 'already-answered' ? { kind: 'already-answered' } : { kind: 'recorded', correct };
 }
 

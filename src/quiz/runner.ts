@@ -12,6 +12,7 @@ import { channelSeenKey, getSeen, legacyChannelSeenKey, pickQuestions, rememberS
 import { itemRef } from '../content/refs.js';
 import { recordLearning } from '../learning/record.js';
 import { savePicks } from './picks.js';
+import { recordClassAnswers } from './class-stats.js';
 import type { Standings } from './standings.js';
 import { recordAnswerOnce } from './tallies.js';
 import { deleteRound, dropAnswer, dropQuestionAnswers, loadAnswers, loadRounds, saveAnswer, saveRound, type StoredRound } from './round-store.js';
@@ -301,6 +302,10 @@ export class QuizRunner {
 
   async #reveal(live: Live, reveal: Reveal, position: { index: number; total: number }): Promise<void> {
     const { round } = live;
+    // The class figures take the question's answers once, here, in one write (each click already wrote its tally).
+    await recordClassAnswers(this.deps.store, round.guildId, { ref: itemRef(round.article.id, reveal.question.id), answered: reveal.answers.size, correct: reveal.correctUsers.length, at: this.deps.clock.now(), key: `round:${round.id}:${reveal.questionIndex}` }).catch((error: unknown) =>
+      this.deps.log.warn({ err: error, roundId: round.id }, 'could not add a round question to the class figures'),
+    );
     // Saved before the reveal is shown, so "Why not mine?" can answer as soon as its button appears.
     await savePicks(this.deps.store, {
       guildId: round.guildId,
