@@ -82,6 +82,15 @@ describe.each(STORAGES)('the real bot on %s', (storage) => {
   const summaries = (channelId: string) => d().messages(channelId).filter((m) => /^Round (over|stopped): scores$/.test(embedOf(m).title ?? ''));
   const revealedCounts = (m: MessageRecord) => [...(embedOf(m).description ?? '').matchAll(/^\*\*[A-E]\.\*\* .* — (\d+) picks?$/gm)].map((x) => Number(x[1]));
 
+  it('keeps its data in a fresh store of that backend', async () => {
+    const scheme = { SQLite: /^sqlite:\/\//, Redis: /^redis:\/\//, PostgreSQL: /^postgres(ql)?:\/\// }[storage];
+    expect(tb.config.STORAGE_URL).toMatch(scheme);
+    // Only what the bot wrote at start is there: no tally, no round, no schedule from an earlier run.
+    expect(await outside.scan(tallyPrefix(d().guild.id))).toEqual([]);
+    expect(await outside.scan(liveRoundPrefix(d().guild.id))).toEqual([]);
+    expect(await listSchedules(outside, d().guild.id)).toEqual([]);
+  });
+
   it('a public round goes on across a restart: each click counted once, one reveal per question, one summary, exact tallies', async () => {
     const ch = freshChannel('round');
     const guildId = d().guild.id;
