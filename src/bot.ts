@@ -1,4 +1,5 @@
 import { Events, type Client } from 'discord.js';
+import { createChartRenderer, type ChartRenderer } from './charts/index.js';
 import { createClient } from './client.js';
 import type { Config } from './config.js';
 import { connect, type RetryPolicy } from './connect.js';
@@ -52,8 +53,8 @@ interface Wiring {
 }
 
 /** The services around one client, with the event list wired to it before it logs in. */
-function wire(client: Client, shared: { config: Config; shelf: Shelf; store: Store; clock: Clock; metrics: Recorder; log: Logger }): Wiring {
-  const { config, shelf, store, clock, metrics, log } = shared;
+function wire(client: Client, shared: { config: Config; shelf: Shelf; store: Store; clock: Clock; metrics: Recorder; charts: ChartRenderer; log: Logger }): Wiring {
+  const { config, shelf, store, clock, metrics, charts, log } = shared;
   // The services hold the client before it is logged in; nothing uses it as ready before the
   // ready event, because discord.js holds back every other dispatch until then.
   const readyClient = client as Client<true>;
@@ -78,7 +79,7 @@ function wire(client: Client, shared: { config: Config; shelf: Shelf; store: Sto
     quiz,
     retentionMs: config.DATA_RETENTION_DAYS * DAY_MS,
   });
-  const services: Context = { config, shelf, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, standings, schedules, retention, metrics, log };
+  const services: Context = { config, shelf, store, clock, client: readyClient, cooldowns: new Cooldowns(), quiz, standings, schedules, retention, charts, metrics, log };
   return { services, wired: registerEvents(client, events, services) };
 }
 
@@ -103,6 +104,8 @@ export async function startBot({ config, log, clock = systemClock, signal, retry
     await store.close();
     throw error;
   }
+  // Its worker thread starts with the first chart, so a bot nobody asks for one never starts it.
+  const charts = createChartRenderer();
   let connected: Client | undefined;
   let current: Wiring | undefined;
   metrics.watchGateway(() => readGateway(connected));
@@ -117,6 +120,9 @@ export async function startBot({ config, log, clock = systemClock, signal, retry
       await services.schedules.stop();
       await services.retention.idle();
     }
+    // The events are unwired, so no interaction asks for a chart any more; one still drawing resolves as
+    // `closed` while the client can still send its words with the note.
+    await charts.close();
     await monitor?.close();
     await connected?.destroy();
     await store.close();
@@ -135,7 +141,7 @@ export async function startBot({ config, log, clock = systemClock, signal, retry
       newClient: () => {
         current?.wired.remove();
         const client = createClient(config.DISCORD_API_URL);
-        current = wire(client, { config, shelf, store, clock, metrics, log });
+        current = wire(client, { config, shelf, store, clock, metrics, charts, log });
         return client;
       },
     });

@@ -1,4 +1,5 @@
 import type { Client } from 'discord.js';
+import type { ChartRenderer } from './charts/index.js';
 import type { Config } from './config.js';
 import type { Shelf } from './content/shelf.js';
 import type { Logger } from './logger.js';
@@ -30,6 +31,12 @@ export interface Context {
   readonly schedules: ScheduleService;
   /** Stops a left server's schedules, keeps its data for DATA_RETENTION_DAYS, restores it on return, deletes it after. */
   readonly retention: GuildRetention;
+  /**
+   * Draws the `/quiz score` and `/quiz-admin report` pictures in one worker
+   * thread, with one cache: made once per start (not per connection try), and
+   * closed at shutdown.
+   */
+  readonly charts: ChartRenderer;
   /** This bot's Prometheus metrics; the central interaction handler records each interaction's outcome. */
   readonly metrics: Recorder;
   /** A child logger carrying the interaction's guild, channel, user and command (for an event: its name). */

@@ -122,6 +122,9 @@ describe('two channels of one server read two articles at once', () => {
       expect(buttonsOf(m)[0]!.custom_id.startsWith(`practice:q:${content.id}:${q.id}:`)).toBe(true);
       const right = buttonsOf(m)[correctIndex(q, m)]!;
       await d().clickButton({ user, messageId: m.id, customId: right.custom_id }).response();
+      const skip = buttonsOf(d().message(m.id)!).find((b) => b.label === 'Skip')!;
+      expect(skip.custom_id).toBe(`conf:p:s:${content.id}:${q.id}:${right.custom_id.split(':')[4]}:a`);
+      await d().clickButton({ user, messageId: m.id, customId: skip.custom_id }).response();
       expect(embedOf(d().message(m.id)!).fields?.[0]?.name).toMatch(/^✅ Right: /);
     }
     const tally = await getTally(bot.bot.services.store, d().guild.id, user.id);

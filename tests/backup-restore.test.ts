@@ -101,7 +101,8 @@ describe('npm run backup while the bot is answering clicks', () => {
     const restore = await runDataTool('restore', [target], { cwd: dir, env: { STORAGE_URL: `sqlite://${restored}` } });
     expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
-    expect(restore.stdout).toBe(`Restored backup.sqlite to new/bot.sqlite: ${printed![1]} records (${printed![2]} tallies, 3 others).\nStart the bot again to use it.\n`);
+    // The round is still running in the backup: it is stored, with the clicks on its open question.
+    expect(restore.stdout).toMatch(new RegExp(`^Restored backup\\.sqlite to new/bot\\.sqlite: ${printed![1]} records \\(${printed![2]} tallies, 1 running round, \\d+ clicks in running rounds, 3 others\\)\\.\nStart the bot again to use it\\.\n$`));
     expect(await query(restored, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
     expect(await talliesIn(restored, d.guild.id)).toEqual(inBackup);
   });
@@ -155,7 +156,7 @@ describe('npm run restore and the bot process', () => {
     expect(restored.code).toBe(0);
     const kept = /^The database it replaced is kept as (data\/bot\.sqlite\.before-restore-\d{4}-\d\d-\d\dT\d{6}Z)\.$/m.exec(restored.stdout)?.[1];
     expect(kept, restored.stdout).toBeDefined();
-    expect(restored.stdout).toMatch(/^Restored data\/backups\/bot-.+\.sqlite to data\/bot\.sqlite: 4 records \(1 tally, 3 others\)\.\n/);
+    expect(restored.stdout).toMatch(/^Restored data\/backups\/bot-.+\.sqlite to data\/bot\.sqlite: 6 records \(1 tally, 1 running round, 1 click in a running round, 3 others\)\.\n/);
     expect([...(await talliesIn(join(dir, kept!), discord.guild.id)).keys()].sort()).toEqual([discord.member.id, discord.member2.id].sort());
 
     await startBotIn(dir);

@@ -5,6 +5,8 @@ import { decodeForgetButton, encodeForgetButton, type ForgetButton } from '../sr
 import { decodePracticeButton, encodePracticeButton, type PracticeButton } from '../src/components/practice.js';
 import { decodeRoundButton, encodeRoundButton, type RoundButton } from '../src/components/quiz-round.js';
 import { newRoundId } from '../src/quiz/rounds.js';
+import { decodeConfidenceButton, encodeConfidenceButton, type ConfidenceButton } from '../src/components/confidence.js';
+import { decodeReviewButton, encodeReviewButton, type ReviewButton } from '../src/components/review.js';
 
 /** Ids a client could send: wrong family, wrong arity, numbers in disguise, bad slugs, too long. */
 const commonForgeries = ['', ':', 'x'.repeat(101), 'nope:a:r1:0:o1'];
@@ -187,5 +189,101 @@ describe('forget confirmation buttons', () => {
     for (const raw of forged) expect(decodeForgetButton(raw), raw).toBeNull();
     for (const raw of notStrings) expect(decodeForgetButton(raw)).toBeNull();
     expect(() => encodeForgetButton({ kind: 'cancel', requester: 'alice' })).toThrow(RangeError);
+  });
+});
+
+describe('confidence buttons', () => {
+  const longest = 'z'.repeat(24);
+  const valid: ConfidenceButton[] = [
+    { kind: 'practice', level: 'certain', article: longest, questionId: 'x'.repeat(40), optionId: 'y'.repeat(20), category: 'missing-context' },
+    { kind: 'practice', level: 'skip', article: 'art', questionId: 'q-1', optionId: 'o1', category: null },
+    { kind: 'practice', level: 'guessing', article: 'art', questionId: 'q-1', optionId: 'o1', category: 'verification' },
+    { kind: 'round', level: 'fairly-sure', roundId: 'r'.repeat(32), question: 99 },
+    { kind: 'round', level: 'guessing', roundId: newRoundId(), question: 0 },
+  ];
+
+  it('round-trips every level within 100 characters at the longest ids', () => {
+    for (const id of valid) {
+      const raw = encodeConfidenceButton(id);
+      expect(raw.length).toBeLessThanOrEqual(100);
+      expect(decodeConfidenceButton(raw)).toEqual(id);
+    }
+    expect(encodeConfidenceButton(valid[0]!)).toHaveLength(97);
+    expect(encodeConfidenceButton({ kind: 'practice', level: 'fairly-sure', article: 'art', questionId: 'q-1', optionId: 'o1', category: null })).toBe('conf:p:f:art:q-1:o1:a');
+    expect(encodeConfidenceButton({ kind: 'round', level: 'certain', roundId: 'r1', question: 3 })).toBe('conf:r:c:r1:3');
+  });
+
+  it('rejects forged ids', () => {
+    const forged = [
+      ...commonForgeries,
+      'conf',
+      'conf:p:x:art:q-1:o1:a',
+      'conf:p::art:q-1:o1:a',
+      'conf:p:c:art:q-1:o1',
+      'conf:p:c:art:q-1:o1:a:x',
+      'conf:p:c:Art:q-1:o1:a',
+      `conf:p:c:${'z'.repeat(25)}:q-1:o1:a`,
+      `conf:p:c:art:${'x'.repeat(41)}:o1:a`,
+      `conf:p:c:art:q-1:${'y'.repeat(21)}:a`,
+      'conf:p:c:art:q-1:o1:9',
+      'conf:p:c:art:q-1:o1:all',
+      'conf:r:s:r1:0', // no Skip in rounds
+      'conf:r:c:r1',
+      'conf:r:c:r1:0:x',
+      'conf:r:c:r 1:0',
+      'conf:r:c:r1:01',
+      'conf:r:c:r1:100',
+      `conf:r:c:${'r'.repeat(33)}:0`,
+      'conf:x:c:r1:0',
+    ];
+    for (const raw of forged) expect(decodeConfidenceButton(raw), raw).toBeNull();
+    for (const raw of notStrings) expect(decodeConfidenceButton(raw)).toBeNull();
+  });
+});
+
+describe('review buttons', () => {
+  const user = '12345678901234567890'; // the longest snowflake
+  const valid: ReviewButton[] = [
+    { kind: 'page', userId: user, index: 24 },
+    { kind: 'page', userId: '80351110224678912', index: 0 },
+    { kind: 'retry', userId: user, article: 'z'.repeat(24), questionId: 'x'.repeat(40) },
+    { kind: 'answer', article: 'z'.repeat(24), questionId: 'x'.repeat(40), optionId: 'y'.repeat(20) },
+  ];
+
+  it('round-trips within 100 characters at the longest ids, paging and Try again naming the list’s owner', () => {
+    for (const id of valid) {
+      const raw = encodeReviewButton(id);
+      expect(raw.length).toBeLessThanOrEqual(100);
+      expect(decodeReviewButton(raw)).toEqual(id);
+    }
+    expect(encodeReviewButton({ kind: 'page', userId: '80351110224678912', index: 2 })).toBe('review:p:80351110224678912:2');
+    expect(encodeReviewButton({ kind: 'retry', userId: '80351110224678912', article: 'art', questionId: 'q-1' })).toBe('review:t:80351110224678912:art:q-1');
+    expect(encodeReviewButton({ kind: 'answer', article: 'art', questionId: 'q-1', optionId: 'o1' })).toBe('review:a:art:q-1:o1');
+  });
+
+  it('rejects forged ids', () => {
+    const forged = [
+      ...commonForgeries,
+      'review',
+      'review:p:80351110224678912',
+      'review:p:80351110224678912:25',
+      'review:p:80351110224678912:-1',
+      'review:p:80351110224678912:01',
+      'review:p:80351110224678912:1:x',
+      'review:p:12:0',
+      'review:p:080351110224678912:0',
+      `review:p:${'1'.repeat(21)}:0`,
+      'review:t:80351110224678912:art',
+      'review:t:80351110224678912:Art:q-1',
+      'review:t:80351110224678912:art:q-1:o1',
+      `review:t:80351110224678912:${'z'.repeat(25)}:q-1`,
+      'review:a:art:q-1',
+      'review:a:art:q-1:o_1',
+      `review:a:art:q-1:${'y'.repeat(21)}`,
+      `review:a:art:${'x'.repeat(41)}:o1`,
+      'review:x:art:q-1:o1',
+    ];
+    for (const raw of forged) expect(decodeReviewButton(raw), raw).toBeNull();
+    for (const raw of notStrings) expect(decodeReviewButton(raw)).toBeNull();
   });
 });

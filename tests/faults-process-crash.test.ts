@@ -110,9 +110,11 @@ describe('bot process killed or stopped', () => {
     // Restarted on the same file: it opens (its own integrity check passes) and serves.
     const second = await start();
     await expectServes();
-    // The old round died with the process; its buttons change nothing now.
-    const late = discord.clickButton({ user: discord.member, messageId: question.id, customId: options[0]!.custom_id });
-    expect((await late.response()).data?.content).toMatch(/round is over/);
+    // The round goes on in the new process: someone whose click was acknowledged before the kill is
+    // refused (their answer stands, counted once), and the round's buttons still work.
+    const counted = users.find((u) => u.id === acknowledged[0]!.record.user_id)!;
+    const late = discord.clickButton({ user: counted, messageId: question.id, customId: options[1]!.custom_id });
+    expect((await late.response()).data?.content).toBe('You have already answered this question. Your first answer stands.');
     second.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
 

@@ -107,7 +107,7 @@ describe('/quiz forget-me', () => {
     await playRound(w, [w.alice, w.bob]);
     const ask = await forgetMe(w.alice, w.channelId);
     expect(ask.ephemeral).toBe(true);
-    expect(ask.content).toMatch(/^This removes your quiz records in this server: 1 tally \(2 answers\), 1 practice history and picks in 1 round\. It cannot be undone\. Confirm <t:\d+:R>\.$/);
+    expect(ask.content).toMatch(/^This removes your quiz records in this server: 1 tally \(2 answers\), 1 practice history, 1 learning record \(review list, practice boxes and confidence ratings\) and picks in 1 round\. It cannot be undone\. Confirm <t:\d+:R>\.$/);
     expect(buttonsOf(ask).map((b) => b.label)).toEqual(['Remove my records', 'Cancel']);
     expect(await recordsOf(w.guild.id, w.alice.id)).toEqual({ answered: 2, practiceHistory: 1, pickRounds: 1 });
   });
@@ -131,7 +131,7 @@ describe('/quiz forget-me', () => {
     const response = await click(w.alice, ask, confirmOf(ask).custom_id).response();
     expect(response.type).toBe(7);
     const done = d().message(ask.id)!;
-    expect(done.content).toBe('Removed 1 tally (4 answers), 1 practice history and picks in 2 rounds.');
+    expect(done.content).toBe('Removed 1 tally (4 answers), 1 practice history, 1 learning record (review list, practice boxes and confidence ratings) and picks in 2 rounds.');
     expect(done.components).toEqual([]);
 
     expect(await recordsOf(w.guild.id, w.alice.id)).toEqual({ answered: undefined, practiceHistory: undefined, pickRounds: 0 });
@@ -227,7 +227,7 @@ describe('a forget confirmation that is forged, stale or someone else’s', () =
     const stale = messageJson(d().state, newer);
     const confirm = confirmOf(newer).custom_id;
     await click(w.alice, newer, confirm).response();
-    expect(d().message(newer.id)!.content).toBe('Removed 1 tally (1 answer) and 1 practice history.');
+    expect(d().message(newer.id)!.content).toBe('Removed 1 tally (1 answer), 1 practice history and 1 learning record (review list, practice boxes and confidence ratings).');
     await practise(w.alice, w.channelId);
     const twice = await forgedClick(w.alice, w.channelId, stale, confirm);
     expect(twice.content).toBe('This confirmation was already used or replaced by a newer one. Run `/quiz forget-me` again if needed.');
@@ -250,11 +250,11 @@ describe('/quiz-admin forget', () => {
     w.guild.members.delete(w.alice.id); // alice leaves the class server
     const ask = await adminForget(w, w.alice.id);
     expect(ask.ephemeral).toBe(true);
-    expect(ask.content).toMatch(new RegExp(`^This removes the quiz records of <@${w.alice.id}> in this server: 1 tally \\(2 answers\\), 1 practice history and picks in 1 round\\. It cannot be undone\\. Confirm <t:\\d+:R>\\.$`));
+    expect(ask.content).toMatch(new RegExp(`^This removes the quiz records of <@${w.alice.id}> in this server: 1 tally \\(2 answers\\), 1 practice history, 1 learning record \\(review list, practice boxes and confidence ratings\\) and picks in 1 round\\. It cannot be undone\\. Confirm <t:\\d+:R>\\.$`));
     expect(buttonsOf(ask).map((b) => b.label)).toEqual(['Remove their records', 'Cancel']);
     expect(ask.pinged).toEqual({ everyone: false, roles: [], users: [] });
     await click(w.admin, ask, confirmOf(ask).custom_id).response();
-    expect(d().message(ask.id)!.content).toBe(`Removed the quiz records of <@${w.alice.id}>: 1 tally (2 answers), 1 practice history and picks in 1 round.`);
+    expect(d().message(ask.id)!.content).toBe(`Removed the quiz records of <@${w.alice.id}>: 1 tally (2 answers), 1 practice history, 1 learning record (review list, practice boxes and confidence ratings) and picks in 1 round.`);
     expect(await recordsOf(w.guild.id, w.alice.id)).toEqual({ answered: undefined, practiceHistory: undefined, pickRounds: 0 });
     expect(await recordsOf(w.other.id, w.alice.id)).toEqual({ answered: 1, practiceHistory: 1, pickRounds: 0 });
     expect((await recordsOf(w.guild.id, w.bob.id)).pickRounds).toBe(1);

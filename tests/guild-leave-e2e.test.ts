@@ -238,7 +238,7 @@ describe('when the bot leaves a server', () => {
     }
 
     const kept = await entriesOf(g1);
-    const families = ['tally:', 'seen:practice:', 'seen:channel:', 'round-picks:', 'round-picks-index:', 'reset-confirmation:', 'schedules:', 'guild-settings:', 'prompt-rotation:', 'learning:', 'article-choice:'];
+    const families = ['tally:', 'seen:practice:', 'seen:channel:', 'round-picks:', 'round-picks-index:', 'reset-confirmation:', 'schedules:', 'guild-settings:', 'prompt-rotation:', 'learning:', 'article-choice:', 'class-stats:'];
     for (const family of families) expect([...kept.keys()].some((k) => k.startsWith(family)), family).toBe(true);
     const other = await entriesOf(g2);
     expect(other.size).toBeGreaterThanOrEqual(5);

@@ -119,8 +119,8 @@ describe('/quiz-admin export', () => {
     const text = file.data.toString('utf8');
     expect(text.startsWith('\uFEFF')).toBe(true);
     const [header, ...rows] = parseCsv(text.slice(1));
-    // The fixed columns, then answered and correct per served article.
-    expect(header).toEqual([...CSV_HEADER, 'global-health-passport_answered', 'global-health-passport_correct']);
+    // The fixed columns, then answered and correct per served article, then the learning figures.
+    expect(header).toEqual([...CSV_HEADER, 'global-health-passport_answered', 'global-health-passport_correct', 'calibration', 'due_reviews']);
     const tallies = await listTallies(bot.bot.services, w.guild.id);
     expect(rows).toHaveLength(tallies.length);
     const col = (row: string[], name: string) => row[header!.indexOf(name)];
@@ -136,6 +136,9 @@ describe('/quiz-admin export', () => {
       expect(Number(col(row, 'attribution_answered'))).toBe(t.byCategory.attribution?.answered ?? 0);
       expect(Number(col(row, 'verification_correct'))).toBe(t.byCategory.verification?.correct ?? 0);
       expect(Number(col(row, 'source-chain_answered'))).toBe(0);
+      // Seeded tallies have no learning record: no figure yet, nothing due.
+      expect(col(row, 'calibration')).toBe('');
+      expect(Number(col(row, 'due_reviews'))).toBe(0);
       expect(Number(col(row, 'streak'))).toBe(t.streak);
       expect(Number(col(row, 'best_streak'))).toBe(t.bestStreak);
       expect(col(row, 'last_answered')).toBe(new Date(t.lastAnsweredAt).toISOString());
@@ -167,7 +170,7 @@ describe('/quiz-admin reset', () => {
     await seed(w.guild, [['a', 1, 1], ['b', 0, 1]]);
     const { message, confirm, cancel } = await askToReset(w);
     expect(message.ephemeral).toBe(true);
-    expect(message.content).toMatch(/^This clears the quiz tallies of 2 people in this server\. It cannot be undone/);
+    expect(message.content).toMatch(/^This clears the quiz tallies of 2 people in this server, and everyone’s review lists, practice progress and confidence ratings\. It cannot be undone/);
     expect(message.content).toMatch(/Confirm <t:\d+:R>\.$/);
     expect(confirm.label).toBe('Clear all tallies');
     expect(cancel.label).toBe('Cancel');
@@ -183,7 +186,7 @@ describe('/quiz-admin reset', () => {
     const response = await click(w.admin, message, confirm.custom_id).response();
     expect(response.type).toBe(7);
     const updated = d().message(message.id)!;
-    expect(updated.content).toBe('Cleared the quiz tallies of 3 people.');
+    expect(updated.content).toBe('Cleared the quiz tallies of 3 people, and everyone’s review lists, practice progress and confidence ratings.');
     expect(updated.components).toEqual([]);
     expect(await countIn(w)).toBe(0);
     expect(await countIn(other)).toBe(1);

@@ -267,6 +267,35 @@ describe('answering a round question', () => {
     await clock.advance(10_000);
     expect(revealedCounts(await waitForReveal(q.id))).toEqual([0, 0, 0, 1]);
   });
+
+  it('when the learning record cannot be written at the reveal, the error is logged and the reveal and the scores go on', async () => {
+    const ch = freshChannel('learning-fails');
+    const q = await startRound(ch, { questions: 1 });
+    const user = d().addUser({ username: 'unrecorded-learner' });
+    expect((await click(user, q, 1).reply()).content).toBe('Locked in: B');
+    const s = store();
+    const original = s.update;
+    let failed = 0;
+    s.update = (async (key: string, fn: never) => {
+      if (key.startsWith('learning:')) {
+        failed++;
+        throw new Error('SQLITE_IOERR: disk I/O error');
+      }
+      return original.call(s, key, fn);
+    }) as Store['update'];
+    try {
+      await clock.advance(10_000);
+      expect(revealedCounts(await waitForReveal(q.id))).toEqual([0, 1, 0, 0]);
+      await waitForSummary(ch);
+    } finally {
+      s.update = original;
+    }
+    expect(failed).toBe(1);
+    const logged = bot.logs().find((l) => l['msg'] === 'could not record a round answer in the learning record');
+    expect(logged?.['level']).toBe(50);
+    expect(logged?.['userId']).toBe(user.id);
+    expect(await tallyOf(user)).toMatchObject({ answered: 1 });
+  });
 });
 
 describe('a round goes on across a restart', () => {

@@ -162,7 +162,13 @@ describe('practice across a restart', () => {
     await bot.restart();
     const response = await clickOption(user, m, wrong.id).response();
     expect(response.type).toBe(7);
+    // The confidence step holds nothing in memory either: after another restart its click shows the right feedback.
+    expect(embedOf(d().message(m.id)!).fields?.[0]?.name).toBe(`You chose ${'ABCDE'[shownOptions(question, m).indexOf(wrong)]}`);
+    await bot.restart();
+    const sure = buttonsOf(d().message(m.id)!).find((b) => b.label === 'Fairly sure')!;
+    expect((await d().clickButton({ user, messageId: m.id, customId: sure.custom_id }).response()).type).toBe(7);
     const updated = d().message(m.id)!;
+    expect(embedOf(updated).footer?.text).toBe('You said: Fairly sure.');
     const letter = 'ABCDE'[shownOptions(question, m).indexOf(wrong)];
     expect(embedOf(updated).fields?.find((f) => f.name === `Why not ${letter}`)?.value).toBe(wrong.why);
     expect(await getTally(bot.bot.services.store, d().guild.id, user.id)).toMatchObject({ answered: 1, correct: 0 });

@@ -27,12 +27,15 @@ const practice = (user: UserRecord, category?: Category) =>
   d().runCommand({ user, channelId: channel(), name: 'quiz', subcommand: 'practice', ...(category ? { options: { category } } : {}) });
 const clickOn = (user: UserRecord, m: MessageRecord, customId: string) => d().clickButton({ user, messageId: m.id, customId });
 const letterButton = (m: MessageRecord, option: number) => buttonsOf(m).find((b) => b.custom_id.startsWith('practice:q:') && b.label === LETTERS[option])!;
+/** After the pick, the message asks how sure you were; Skip shows the feedback. */
+const skip = (user: UserRecord, m: MessageRecord) => clickOn(user, d().message(m.id)!, buttonsOf(d().message(m.id)!).find((b) => b.label === 'Skip')!.custom_id).response();
 
 /** One practice question in `category`, answered right or wrong. */
 async function practiseOnce(user: UserRecord, category: Category, right: boolean): Promise<void> {
   const m = await practice(user, category).reply();
   const c = correctIndex(questionOf(m), m);
   await clickOn(user, m, letterButton(m, right ? c : (c + 1) % 4).custom_id).response();
+  await skip(user, m);
 }
 
 describe('/quiz practice', () => {
@@ -60,6 +63,7 @@ describe('/quiz practice', () => {
     const handle = clickOn(user, m, letterButton(m, wrong).custom_id);
     const response = await handle.response();
     expect(response.type).toBe(7); // the practice message itself is updated
+    await skip(user, m);
     const updated = d().message(m.id)!;
     expect(updated.ephemeral).toBe(true);
     const fields = embedOf(updated).fields ?? [];
@@ -83,6 +87,7 @@ describe('/quiz practice', () => {
     const m = await practice(user).reply();
     const right = correctIndex(questionOf(m), m);
     await clickOn(user, m, letterButton(m, right).custom_id).response();
+    await skip(user, m);
     expect(embedOf(d().message(m.id)!).fields?.[0]?.name).toBe(`✅ Right: ${LETTERS[right]}`);
     expect(await getTally(store(), d().guild.id, user.id)).toMatchObject({ answered: 1, correct: 1, streak: 1 });
   });
@@ -99,6 +104,7 @@ describe('/quiz practice', () => {
     expect(refused.ephemeral).toBe(true);
     expect(refused.content).toBe('You have already answered this question. Click **Next question** for another.');
     expect(await getTally(store(), d().guild.id, user.id)).toMatchObject({ answered: 1, correct: 1 });
+    await skip(user, m);
     expect(embedOf(d().message(m.id)!).fields?.[0]?.name).toBe(`✅ Right: ${LETTERS[right]}`);
   });
 
@@ -121,6 +127,7 @@ describe('/quiz practice', () => {
     const m = await practice(user).reply();
     const first = questionOf(m);
     await clickOn(user, m, letterButton(m, 0).custom_id).response();
+    await skip(user, m);
     const next = await clickOn(user, d().message(m.id)!, 'practice:m:global-health-passport:a').reply();
     expect(next.id).not.toBe(m.id);
     expect(next.ephemeral).toBe(true);
@@ -139,6 +146,7 @@ describe('/quiz practice', () => {
       expect(embedOf(m).title).toContain('Verification moves');
       seen.add(q.id);
       await clickOn(user, m, letterButton(m, 0).custom_id).response();
+      await skip(user, m);
       const updated = d().message(m.id)!;
       const next = buttonsOf(updated).find((b) => b.label === 'Next question')!;
       expect(next.custom_id).toBe('practice:m:global-health-passport:5');
@@ -181,6 +189,9 @@ describe('/quiz score', () => {
         '',
         'By article:',
         'Article under discussion: a proposed global health passport: 4/6 (66%)',
+        '',
+        // A missed question comes back for review a day later, so nothing is due yet.
+        'Due for review: none right now.',
       ].join('\n'),
     );
   });

@@ -70,16 +70,33 @@ describe.skipIf(!shared)(`two shard processes on ${shared?.name ?? 'a shared sto
     expect(guilds.map((g) => promptPosts(discord, channelOf(g)).length)).toEqual(guilds.map(() => 1));
   });
 
-  it('starts a killed shard’s process again, and the new one serves its servers', async () => {
+  it('starts a shard process killed in the middle of a round again; the new one finishes the round, counting each click once', async () => {
+    const onOne = guilds.find((g) => shardOf(g.id, 2) === 1)!;
+    const channelId = onOne.channels.find((c) => c.type === 0)!.id;
+    await discord.runCommand({ user: discord.member, channelId, name: 'quiz', subcommand: 'start', options: { questions: 1, seconds: 10 } }).reply();
+    const question = await discord.waitForMessage(channelId, (m) => (m.components as Array<{ components: Array<{ custom_id: string }> }>).some((r) => r.components.some((b) => b.custom_id.startsWith('quiz:a:'))));
+    const buttons = (question.components as Array<{ components: Array<{ custom_id: string }> }>).flatMap((r) => r.components);
+    const first = discord.addUser({ username: 'clicked-before', guildIds: [onOne.id] });
+    expect((await discord.clickButton({ user: first, messageId: question.id, customId: buttons[0]!.custom_id }).reply()).content).toBe('Locked in: A');
+
     const before = child.logs().filter((l) => l['msg'] === 'shard process started' && l['shard'] === 1);
     const pid = Number(before.at(-1)!['pid']);
     const readies = child.logs().filter((l) => l['msg'] === 'ready').length;
     process.kill(pid, 'SIGKILL');
     await child.waitForLog((l) => l['msg'] === 'shard process started' && l['shard'] === 1 && l['pid'] !== pid, 20_000, 'shard 1 started again');
     await child.waitForLog(() => child.logs().filter((l) => l['msg'] === 'ready').length > readies, 20_000, 'shard 1 ready again');
-    const onOne = guilds.find((g) => shardOf(g.id, 2) === 1)!;
-    const reply = await discord.runCommand({ user: discord.member, channelId: onOne.channels.find((c) => c.type === 0)!.id, name: 'help' }).reply();
-    expect(reply.ephemeral).toBe(true);
+
+    // The same click again is refused; a new one counts; the round's reveal and summary come once.
+    expect((await discord.clickButton({ user: first, messageId: question.id, customId: buttons[1]!.custom_id }).reply()).content).toBe('You have already answered this question. Your first answer stands.');
+    const second = discord.addUser({ username: 'clicked-after', guildIds: [onOne.id] });
+    expect((await discord.clickButton({ user: second, messageId: question.id, customId: buttons[1]!.custom_id }).reply()).content).toBe('Locked in: B');
+    const summary = await discord.waitForMessage(channelId, (m) => /^Round over: scores$/.test(String((m.embeds[0] as { title?: string } | undefined)?.title)), 20_000);
+    expect(discord.messages(channelId).filter((m) => /^Round/.test(String((m.embeds[0] as { title?: string } | undefined)?.title)))).toEqual([summary]);
+    expect(discord.message(question.id)?.edits).toBe(1);
+    const store = await openStore(harness.url!, silentLogger());
+    const tallies = await Promise.all([first, second].map((u) => store.get<{ answered: number }>(`tally:${onOne.id}:${u.id}`)));
+    await store.close();
+    expect(tallies.map((t) => t?.answered)).toEqual([1, 1]);
     expect(discord.commandPuts).toBe(1);
   });
 

@@ -15,9 +15,10 @@ const SECTIONS: Array<[string, string]> = [
     'Practise',
     [
       '`/quiz start` runs a timed round in this channel: click a letter to lock in your answer. Each question stays open for its full time (so late readers can still answer), then the answer is revealed with the explanation and the sentence it rests on.',
-      '`/quiz practice [category]` gives you private questions with instant feedback.',
+      '`/quiz practice [category]` gives you private questions, missed ones first when they are due again; say how sure you were, then see the feedback.',
+      '`/quiz review` shows the questions you missed, newest first, with why your pick is not it; **Try again** takes one off the list when you get it right.',
       '`/quiz score [user]` and `/quiz leaderboard` show the tallies. `/quiz stop` ends a round (its starter or anyone who can manage messages).',
-      '`/quiz forget-me` removes your tally, practice history and round picks in this server, after a confirmation.',
+      '`/quiz forget-me` removes your tally, practice history, learning record (review list, practice progress) and round picks in this server, after a confirmation.',
     ].join('\n'),
   ],
   [
@@ -28,7 +29,7 @@ const SECTIONS: Array<[string, string]> = [
     'For moderators (Manage Server)',
     [
       '`/prompt post|schedule|list|cancel|pause|resume|timezone` posts discussion prompts, now or on a schedule, each opening a thread.',
-      '`/quiz-admin export` downloads the tallies as CSV; `/quiz-admin reset` clears them after a confirmation; `/quiz-admin forget <user>` removes one person’s records (someone who has left too).',
+      '`/quiz-admin export` downloads the tallies as CSV; `/quiz-admin reset` clears them, with everyone’s review lists and practice progress, after a confirmation; `/quiz-admin forget <user>` removes one person’s records (someone who has left too); `/quiz-admin settings confidence:on` makes rounds ask how sure people are.',
     ].join('\n'),
   ],
 ];

@@ -1,16 +1,17 @@
 import { EmbedBuilder, MessageFlags } from 'discord.js';
 import { askToForget } from '../components/forget.js';
 import { askPractice } from '../components/practice.js';
+import { reviewPage } from '../components/review.js';
 import { CATEGORIES, CATEGORY_LABELS, categorySchema, type Category } from '../content/schema.js';
 import { UserError } from '../errors.js';
 import { articleLeaderboard, leaderboardOf, renderLeaderboard } from '../quiz/leaderboard.js';
-import { renderArticleLines, renderTallySummary, summariseTally } from '../quiz/summary.js';
-import { getTally, listTallies, rankTallies } from '../quiz/tallies.js';
+import { listTallies, rankTallies } from '../quiz/tallies.js';
 import { noQuestionsYet } from '../render/articles.js';
 import { articleChoices, articleHere } from './lib/article.js';
 import type { StartRefusal, StopResult } from '../quiz/runner.js';
 import { fit, plural } from '../render/text.js';
 import { guildCommand } from './lib/definition.js';
+import { showScore } from './lib/score.js';
 import type { Command } from './lib/types.js';
 
 const categoryChoices = CATEGORIES.map((c) => ({ name: CATEGORY_LABELS[c], value: c }));
@@ -32,6 +33,7 @@ const data = guildCommand('quiz', 'Practise judging the article’s sourcing')
       .setDescription('Private questions with instant feedback')
       .addStringOption((o) => o.setName('category').setDescription('Only this skill').addChoices(...categoryChoices)),
   )
+  .addSubcommand((s) => s.setName('review').setDescription('Your missed questions in this server, to look at again and retry (private)'))
   .addSubcommand((s) =>
     s
       .setName('score')
@@ -90,7 +92,6 @@ export const quiz: Command = {
   data,
   async execute(interaction, ctx) {
     const sub = interaction.options.getSubcommand();
-    const { store } = ctx;
     if (sub === 'start') {
       const started = await ctx.quiz.start(interaction, await articleHere(interaction, ctx), {
         count: range(interaction.options.getInteger('questions'), 5, 1, 10, 'Questions'),
@@ -105,14 +106,10 @@ export const quiz: Command = {
     } else if (sub === 'practice') {
       const category = categoryOption(interaction.options.getString('category')) ?? null;
       await interaction.reply(await askPractice(ctx, await articleHere(interaction, ctx), interaction.guildId, interaction.user.id, category));
+    } else if (sub === 'review') {
+      await interaction.reply({ ...(await reviewPage(ctx, interaction.guildId, interaction.user.id, 0)), flags: MessageFlags.Ephemeral });
     } else if (sub === 'score') {
-      const user = interaction.options.getUser('user') ?? interaction.user;
-      const tally = await getTally(store, interaction.guildId, user.id);
-      const who = user.id === interaction.user.id ? 'You have' : `<@${user.id}> has`;
-      const byArticle = tally ? renderArticleLines(tally, ctx.shelf.current.articles) : '';
-      const text = tally ? [renderTallySummary(summariseTally(tally)), byArticle].filter(Boolean).join('\n\n') : `${who} not answered any quiz questions in this server yet.`;
-      const embed = new EmbedBuilder().setTitle(`Quiz record: ${fit(user.displayName, 200)}`).setDescription(fit(text, 4096));
-      await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral });
+      await showScore(interaction, ctx);
     } else if (sub === 'leaderboard') {
       const typed = interaction.options.getString('article')?.trim();
       const article = typed ? ctx.shelf.current.article(typed) : undefined;

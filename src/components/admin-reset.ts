@@ -45,6 +45,6 @@ export const adminButtons: ComponentHandler = {
     if (!fresh) throw new UserError('This confirmation was already used or replaced by a newer one. Run `/quiz-admin reset` again if needed.');
     const cleared = await resetTallies(ctx, interaction.guildId);
     ctx.log.info({ cleared }, 'quiz tallies reset');
-    await interaction.update({ content: `Cleared the quiz tallies of ${plural(cleared, 'person', 'people')}.`, components: [] });
+    await interaction.update({ content: `Cleared the quiz tallies of ${plural(cleared, 'person', 'people')}, and everyone’s review lists, practice progress and confidence ratings.`, components: [] });
   },
 };

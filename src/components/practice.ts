@@ -1,10 +1,16 @@
-import { MessageFlags, type Message } from 'discord.js';
+import { MessageFlags, type Message, type MessageComponentInteraction } from 'discord.js';
 import { CATEGORIES, type Category, type Question } from '../content/schema.js';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
 import { nextPracticeQuestion, recordPracticeAnswer } from '../quiz/practice.js';
 import { inOrder, presentationOrder } from '../quiz/shuffle.js';
-import { renderPracticeFeedback, renderPracticeQuestion } from '../render/quiz.js';
+import { PRACTICE_KIND_LABELS, renderPracticeConfidence, renderPracticeFeedback, renderPracticeQuestion } from '../render/quiz.js';
+import type { PracticeKind } from '../learning/boxes.js';
+import { rateConfidence, recordLearning } from '../learning/record.js';
+import { getTally } from '../quiz/tallies.js';
+import { itemRef } from '../content/refs.js';
+import type { ConfidenceChoice } from '../render/confidence.js';
+import { encodeConfidenceButton, type PracticeConfidence } from './confidence.js';
 import { articleHere } from '../commands/lib/article.js';
 import { ARTICLE_ID_MAX } from '../content/schema.js';
 import type { Content } from '../content/types.js';
@@ -32,8 +38,8 @@ export type PracticeButton =
 
 /** A category, null for all of them, undefined when forged. */
 const categoryName = (text: string | undefined): Category | null | undefined => (text === 'all' ? null : CATEGORIES.find((c) => c === text));
-const categoryCode = (text: string | undefined): Category | null | undefined => (text === 'a' ? null : text !== undefined && /^[0-9]$/.test(text) ? CATEGORIES[Number(text)] : undefined);
-const codeOf = (category: Category | null) => (category === null ? 'a' : String(CATEGORIES.indexOf(category)));
+export const categoryCode = (text: string | undefined): Category | null | undefined => (text === 'a' ? null : text !== undefined && /^[0-9]$/.test(text) ? CATEGORIES[Number(text)] : undefined);
+export const codeOf = (category: Category | null) => (category === null ? 'a' : String(CATEGORIES.indexOf(category)));
 
 export function decodePracticeButton(raw: unknown): PracticeButton | null {
   const p = parts(raw, PREFIX);
@@ -66,10 +72,25 @@ const answerIds = (article: string, question: Question, category: Category | nul
 });
 
 /** A practice question with its options freshly shuffled. */
-export function practiceQuestionMessage(article: string, question: Question, category: Category | null) {
+export function practiceQuestionMessage(article: string, question: Question, category: Category | null, kind?: PracticeKind) {
   const shown = inOrder(question, presentationOrder(question))!;
-  return renderPracticeQuestion(question, shown, answerIds(article, question, category));
+  return renderPracticeQuestion(question, shown, answerIds(article, question, category), kind);
 }
+
+/** Names one practice answer in the learning record; its confidence rating uses the same key. */
+export const practiceAnswerKey = (messageId: string) => `practice:${messageId}`;
+
+type Components = ReadonlyArray<{ components?: ReadonlyArray<{ customId?: string | null }> }>;
+
+/** Whether the message carries a button with this id (a client can send any id; this one must be on the message clicked). */
+export const hasButton = (message: Message, customId: string) =>
+  (message.components as Components).some((row) => row.components?.some((b) => b.customId === customId));
+
+/** The "Due for review" / "New question" line the message showed, carried to its next steps. */
+const labelOf = (message: Message): string | undefined => {
+  const name = message.embeds[0]?.author?.name;
+  return Object.values(PRACTICE_KIND_LABELS).find((l) => l === name);
+};
 
 /** The order the clicked message showed, read back from its buttons (the ids name the options). */
 function shownOrder(message: Message, question: Question) {
@@ -85,9 +106,9 @@ function shownOrder(message: Message, question: Question) {
 
 export async function askPractice(ctx: Context, article: Content, guildId: string, userId: string, category: Category | null) {
   if (article.questions().length === 0) throw new UserError(noQuestionsYet(article));
-  const question = await nextPracticeQuestion(ctx.store, article, guildId, userId, category);
-  if (!question) throw new UserError('There are no practice questions in that category.');
-  return { ...practiceQuestionMessage(article.id, question, category), flags: MessageFlags.Ephemeral } as const;
+  const next = await nextPracticeQuestion(ctx.store, article, guildId, userId, category, ctx.clock.now());
+  if (!next) throw new UserError('There are no practice questions in that category.');
+  return { ...practiceQuestionMessage(article.id, next.question, category, next.kind), flags: MessageFlags.Ephemeral } as const;
 }
 
 export const practiceButtons: ComponentHandler = {
@@ -104,6 +125,7 @@ export const practiceButtons: ComponentHandler = {
     }
     const question = article?.question(id.questionId);
     if (!article || !question?.options.some((o) => o.id === id.optionId)) throw new UserError('That question is no longer in the bank. Start again with `/quiz practice`.');
+    const at = ctx.clock.now();
     const result = await recordPracticeAnswer(ctx, {
       guildId: interaction.guildId,
       userId: interaction.user.id,
@@ -112,10 +134,53 @@ export const practiceButtons: ComponentHandler = {
       article: article.id,
       question,
       optionId: id.optionId,
-      at: ctx.clock.now(),
+      at,
+    });
+    // Also after "already answered": if this write failed the first time, the retried click makes it (the key counts it once).
+    await recordLearning(ctx.store, {
+      guildId: interaction.guildId,
+      userId: interaction.user.id,
+      ref: itemRef(article.id, question.id),
+      optionId: id.optionId,
+      correct: isRight(question, id.optionId),
+      source: 'practice',
+      at,
+      answerKey: practiceAnswerKey(interaction.message.id),
     });
     if (result.kind === 'already-answered') throw new UserError('You have already answered this question. Click **Next question** for another.');
-    const ids = { ...answerIds(article.id, question, id.category), next: encodePracticeButton({ kind: 'next', article: article.id, category: id.category }) };
-    await interaction.update(renderPracticeFeedback(article, question, shownOrder(interaction.message, question), id.optionId, ids));
+    const level = (choice: ConfidenceChoice) =>
+      encodeConfidenceButton({ kind: 'practice', level: choice, article: article.id, questionId: question.id, optionId: id.optionId, category: id.category });
+    const ids = { ...answerIds(article.id, question, id.category), level };
+    await interaction.update(renderPracticeConfidence(question, shownOrder(interaction.message, question), id.optionId, ids, labelOf(interaction.message)));
   },
 };
+
+const isRight = (question: Question, optionId: string) => question.options.some((o) => o.id === optionId && o.correct);
+
+/**
+ * The click on "How sure were you?" (or Skip) under a practice answer: rates
+ * the answer (once) and shows the feedback in the same message. Everything it
+ * needs is in the button's id and the message, so it works after a restart.
+ */
+export async function finishPractice(interaction: MessageComponentInteraction<'cached'>, ctx: Context, id: PracticeConfidence): Promise<void> {
+  const article = ctx.shelf.current.article(id.article);
+  const question = article?.question(id.questionId);
+  if (!article || !question?.options.some((o) => o.id === id.optionId)) throw new UserError('That question is no longer in the bank. Start again with `/quiz practice`.');
+  if (!hasButton(interaction.message, interaction.customId)) throw new UserError('This button is no longer active.');
+  const tally = await getTally(ctx.store, interaction.guildId, interaction.user.id);
+  if (!tally?.recentPractice?.includes(interaction.message.id)) throw new UserError('That answer is no longer on record, so there is nothing to rate. Start again with `/quiz practice`.');
+  if (id.level !== 'skip') {
+    const rated = await rateConfidence(ctx.store, {
+      guildId: interaction.guildId,
+      userId: interaction.user.id,
+      answerKey: practiceAnswerKey(interaction.message.id),
+      ref: itemRef(article.id, question.id),
+      level: id.level,
+      correct: isRight(question, id.optionId),
+      at: ctx.clock.now(),
+    });
+    if (rated.kind === 'already-rated') throw new UserError('You already said how sure you were.');
+  }
+  const ids = { ...answerIds(article.id, question, id.category), next: encodePracticeButton({ kind: 'next', article: article.id, category: id.category }) };
+  await interaction.update(renderPracticeFeedback(article, question, shownOrder(interaction.message, question), id.optionId, ids, { label: labelOf(interaction.message), said: id.level }));
+}

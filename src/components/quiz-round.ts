@@ -4,6 +4,10 @@ import { findPick } from '../quiz/picks.js';
 import type { AnswerOutcome } from '../quiz/runner.js';
 import { inOrder } from '../quiz/shuffle.js';
 import { renderPickFeedback } from '../render/quiz.js';
+import { confidenceButtons, type ConfidenceChoice } from '../render/confidence.js';
+import type { Confidence } from '../learning/state.js';
+import { getRoundConfidence } from '../quiz/settings.js';
+import { encodeConfidenceButton } from './confidence.js';
 import { encode, int, parts, sameFields, slug } from './lib/codec.js';
 import type { ComponentHandler } from './lib/types.js';
 
@@ -13,7 +17,7 @@ import type { ComponentHandler } from './lib/types.js';
  * option whatever order its message showed, before or after a restart.
  */
 const PREFIX = 'quiz';
-const ROUND_ID = /^[A-Za-z0-9_-]{1,32}$/;
+export const ROUND_ID = /^[A-Za-z0-9_-]{1,32}$/;
 export const MAX_ROUND_QUESTIONS = 100;
 export const OPTION_ID_MAX = 20;
 
@@ -52,9 +56,21 @@ export const roundButtons: ComponentHandler = {
     const id = decodeRoundButton(interaction.customId);
     if (!id) throw new UserError('This button is no longer active.');
     if (id.kind === 'answer') {
+      // Read alongside the answer's write, so asking adds no wait; a failed read only leaves the question out.
+      const asking = getRoundConfidence(ctx.store, interaction.guildId).catch((error: unknown) => {
+        ctx.log.warn({ err: error }, 'could not read whether rounds ask how sure people are');
+        return false;
+      });
       const outcome = await ctx.quiz.answer({ ...id, guildId: interaction.guildId, userId: interaction.user.id, userName: interaction.user.username });
       if (outcome.kind !== 'accepted') throw new UserError(REFUSALS[outcome.kind]);
-      await interaction.reply({ content: `Locked in: ${outcome.letter}`, flags: MessageFlags.Ephemeral });
+      // The reply says nothing of whether the pick is right.
+      const ask = await asking;
+      const level = (choice: ConfidenceChoice) => encodeConfidenceButton({ kind: 'round', level: choice as Confidence, roundId: id.roundId, question: id.question });
+      await interaction.reply({
+        content: ask ? `Locked in: ${outcome.letter}. How sure are you?` : `Locked in: ${outcome.letter}`,
+        components: ask ? [confidenceButtons(level, false)] : [],
+        flags: MessageFlags.Ephemeral,
+      });
       return;
     }
     const found = await findPick(ctx.store, interaction.guildId, id.roundId, id.question, interaction.user.id);

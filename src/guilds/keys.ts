@@ -1,6 +1,7 @@
 import { articleChoiceKey } from '../articles/choice.js';
 import { learningPrefix } from '../learning/state.js';
 import { rotationKey } from '../prompts/rotation.js';
+import { classStatsKey } from '../quiz/class-stats.js';
 import { roundPicksIndexKey, roundPicksPrefix } from '../quiz/picks.js';
 import { liveRoundPrefix, roundAnswerPrefix } from '../quiz/round-store.js';
 import { channelSeenPrefix, practiceSeenPrefix } from '../quiz/select.js';
@@ -37,6 +38,8 @@ export function guildDataKeys(guildId: string): GuildKeys {
       guildSettingsKey(guildId),
       rotationKey(guildId),
       articleChoiceKey(guildId),
+      // Holds no user data, so forgetting one person leaves it; a reset and this sweep delete it.
+      classStatsKey(guildId),
     ],
   };
 }

@@ -39,10 +39,15 @@ export function csvArticles(served: readonly string[], tallies: readonly Tally[]
 /**
  * RFC 4180 CSV (CRLF line ends, header row). Prepend '\uFEFF' if Excel must read
  * non-ASCII names. Per-article columns (`<article>_answered`, `<article>_correct`)
- * come last, so the fixed columns keep their places whatever articles are served.
+ * come after the fixed ones, so those keep their places whatever articles are
+ * served; `extra` columns (the learning figures) come after those.
  */
-export function talliesToCsv(tallies: readonly Tally[], articles: readonly string[] = []): string {
-  const header = [...CSV_HEADER, ...articles.flatMap((a) => [`${a}_answered`, `${a}_correct`])];
+export function talliesToCsv(
+  tallies: readonly Tally[],
+  articles: readonly string[] = [],
+  extra?: { header: readonly string[]; cells: (userId: string) => ReadonlyArray<string | number> },
+): string {
+  const header = [...CSV_HEADER, ...articles.flatMap((a) => [`${a}_answered`, `${a}_correct`]), ...(extra?.header ?? [])];
   const rows = tallies.map((t) => [
     neutraliseFormula(t.userId),
     neutraliseFormula(t.userName),
@@ -54,6 +59,7 @@ export function talliesToCsv(tallies: readonly Tally[], articles: readonly strin
     t.bestStreak,
     new Date(t.lastAnsweredAt).toISOString(),
     ...articles.flatMap((a) => [t.byArticle?.[a]?.answered ?? 0, t.byArticle?.[a]?.correct ?? 0]),
+    ...(extra?.cells(t.userId) ?? []),
   ]);
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -121,6 +121,11 @@ export class Round {
     return 'accepted';
   }
 
+  /** The user's pick in the question while it is open (before its reveal); undefined once it closed or when they have not answered. */
+  openPick(questionIndex: number, userId: string): string | undefined {
+    return questionIndex === this.#current && this.#open ? this.#answers.get(userId) : undefined;
+  }
+
   /** Takes back an accepted answer that could not be recorded, so the user may click again. */
   withdraw(questionIndex: number, userId: string): void {
     if (questionIndex === this.#current && this.#open) this.#answers.delete(userId);

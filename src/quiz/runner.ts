@@ -10,7 +10,9 @@ import type { Reveal } from './round.js';
 import { RoundRegistry } from './rounds.js';
 import { channelSeenKey, getSeen, legacyChannelSeenKey, pickQuestions, rememberSeen, seenIn } from './select.js';
 import { itemRef } from '../content/refs.js';
+import { recordLearning } from '../learning/record.js';
 import { savePicks } from './picks.js';
+import { recordClassAnswers } from './class-stats.js';
 import type { Standings } from './standings.js';
 import { recordAnswerOnce } from './tallies.js';
 import { deleteRound, dropAnswer, dropQuestionAnswers, loadAnswers, loadRounds, saveAnswer, saveRound, type StoredRound } from './round-store.js';
@@ -33,6 +35,9 @@ interface Live {
   /** When the open question closes, epoch ms (stored, so a restart keeps the deadline). */
   closesAt?: number;
 }
+
+/** Names one person's answer to one round question in their learning record (its confidence rating uses the same key). */
+export const roundAnswerKey = (roundId: string, questionIndex: number) => `round:${roundId}:${questionIndex}`;
 
 const NEEDED = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks];
 
@@ -297,6 +302,10 @@ export class QuizRunner {
 
   async #reveal(live: Live, reveal: Reveal, position: { index: number; total: number }): Promise<void> {
     const { round } = live;
+    // The class figures take the question's answers once, here, in one write (each click already wrote its tally).
+    await recordClassAnswers(this.deps.store, round.guildId, { ref: itemRef(round.article.id, reveal.question.id), answered: reveal.answers.size, correct: reveal.correctUsers.length, at: this.deps.clock.now(), key: `round:${round.id}:${reveal.questionIndex}` }).catch((error: unknown) =>
+      this.deps.log.warn({ err: error, roundId: round.id }, 'could not add a round question to the class figures'),
+    );
     // Saved before the reveal is shown, so "Why not mine?" can answer as soon as its button appears.
     await savePicks(this.deps.store, {
       guildId: round.guildId,
@@ -314,6 +323,33 @@ export class QuizRunner {
     } catch (error) {
       this.deps.log.error({ err: error, roundId: live.round.id }, 'could not reveal a quiz answer');
     }
+    // After the edit, so hundreds of answers do not hold the reveal up; before the next question is posted.
+    await this.#learn(round, reveal);
+  }
+
+  /**
+   * Puts each answer in its person's learning record (review list, practice
+   * boxes) at the reveal, not at the click: recorded at the click, a wrong pick
+   * would show in /quiz review before the answer is revealed. A failed write is
+   * logged and the reveal goes on.
+   */
+  async #learn(round: Round, reveal: Reveal): Promise<void> {
+    const at = this.deps.clock.now();
+    const ref = itemRef(round.article.id, reveal.question.id);
+    await Promise.all(
+      [...reveal.answers].map(([userId, optionId]) =>
+        recordLearning(this.deps.store, {
+          guildId: round.guildId,
+          userId,
+          ref,
+          optionId,
+          correct: optionId === reveal.correctId,
+          source: 'round',
+          at,
+          answerKey: roundAnswerKey(round.id, reveal.questionIndex),
+        }).catch((error: unknown) => this.deps.log.error({ err: error, roundId: round.id, userId }, 'could not record a round answer in the learning record')),
+      ),
+    );
   }
 
   async #finish(live: Live, openReveal: ReturnType<Round['close']>, stoppedBy?: string): Promise<void> {

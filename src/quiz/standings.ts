@@ -76,6 +76,11 @@ function lowerBound(ids: readonly string[], id: string): number {
  * forget()). Writes and removals made while the first read is running are
  * replayed onto it; a reset drops the copy, and a read that overlapped the
  * reset is not kept.
+ *
+ * Several processes (shards) on one shared store: a guild's tallies are only
+ * written by the process of the shard that owns the guild, as only that
+ * process receives the guild's interactions (src/shards.ts), so its copy sees
+ * every write and no other process keeps one that could go stale.
  */
 type Reader = () => Promise<ReadonlyArray<readonly [string, Tally]>>;
 

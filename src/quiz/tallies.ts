@@ -1,6 +1,7 @@
 import type { Category } from '../content/schema.js';
 import { resetLearning } from '../learning/record.js';
 import type { Store } from '../storage/store.js';
+import { resetClassStats } from './class-stats.js';
 import type { Ranking, Standings } from './standings.js';
 
 export interface CategoryTally {
@@ -171,15 +172,16 @@ export async function forgetTally({ store, standings }: TallyBook, guildId: stri
 }
 
 /**
- * What `/quiz-admin reset` clears: the guild's tallies and everyone's learning
- * state (review lists, practice boxes, confidence ratings), which is built from
- * the same answers. Returns how many users' tallies were cleared.
+ * What `/quiz-admin reset` clears: the guild's tallies, everyone's learning
+ * state (review lists, practice boxes, confidence ratings) and the class
+ * figures per question and week, all built from the same answers. Returns how many users' tallies were cleared.
  */
 export async function resetTallies({ store, standings }: TallyBook, guildId: string): Promise<number> {
   standings.forget(guildId);
   try {
     const cleared = await store.deletePrefix(tallyPrefix(guildId));
     await resetLearning(store, guildId);
+    await resetClassStats(store, guildId);
     return cleared;
   } finally {
     standings.forget(guildId);

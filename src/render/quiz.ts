@@ -2,18 +2,20 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, time, Times
 import { CATEGORY_LABELS, type Option, type Question } from '../content/schema.js';
 import type { Content } from '../content/types.js';
 import type { Reveal, RoundScore } from '../quiz/round.js';
+import type { PracticeKind } from '../learning/boxes.js';
+import { CONFIDENCE_LABELS, confidenceButtons, type ConfidenceChoice } from './confidence.js';
 import { blockQuote, fit, plural } from './text.js';
 
 export const LETTERS = ['A', 'B', 'C', 'D', 'E'] as const;
 export const letter = (i: number) => LETTERS[i] ?? '?';
 const dots = (d: number) => '●'.repeat(d) + '○'.repeat(3 - d);
 
-function heading(question: Question, position?: { index: number; total: number }): string {
+export function heading(question: Question, position?: { index: number; total: number }): string {
   const where = position ? `Question ${position.index + 1} of ${position.total} · ` : '';
   return `${where}${CATEGORY_LABELS[question.category]} · difficulty ${dots(question.difficulty)}`;
 }
 
-function optionLines(shown: readonly Option[], counts?: ReadonlyMap<string, number>): string {
+export function optionLines(shown: readonly Option[], counts?: ReadonlyMap<string, number>): string {
   return shown
     .map((o, i) => {
       const mark = counts ? (o.correct ? ' ✅' : '') : '';
@@ -35,13 +37,19 @@ export function citation(question: Question, content: Content): string {
 }
 
 /** One button per option, lettered in the order shown; each button's id names its option, not its position. */
-export function letterButtons(shown: readonly Option[], customId: (optionId: string) => string, disabled = false) {
+export function letterButtons(shown: readonly Option[], customId: (optionId: string) => string, disabled = false, chosenId?: string) {
   return new ActionRowBuilder<ButtonBuilder>().addComponents(
-    shown.map((o, i) => new ButtonBuilder().setCustomId(customId(o.id)).setLabel(letter(i)).setStyle(ButtonStyle.Primary).setDisabled(disabled)),
+    shown.map((o, i) =>
+      new ButtonBuilder()
+        .setCustomId(customId(o.id))
+        .setLabel(letter(i))
+        .setStyle(o.id === chosenId ? ButtonStyle.Success : ButtonStyle.Primary)
+        .setDisabled(disabled),
+    ),
   );
 }
 
-const answerLine = (shown: readonly Option[]) => {
+export const answerLine = (shown: readonly Option[]) => {
   const i = shown.findIndex((o) => o.correct);
   return `**${letter(i)}.** ${shown[i]?.text ?? ''}`;
 };
@@ -94,22 +102,53 @@ export function renderRoundSummary(scores: readonly RoundScore[], total: number,
   return { embeds: [embed] };
 }
 
-export function renderPracticeQuestion(question: Question, shown: readonly Option[], ids: { answer: (optionId: string) => string }) {
+/** The line above a practice question: why spaced practice asks it now. */
+export const PRACTICE_KIND_LABELS: Readonly<Record<PracticeKind, string>> = {
+  due: 'Due for review',
+  new: 'New question',
+  seen: 'Answered before',
+};
+
+export function renderPracticeQuestion(question: Question, shown: readonly Option[], ids: { answer: (optionId: string) => string }, kind?: PracticeKind) {
   const embed = new EmbedBuilder()
     .setTitle(`Practice · ${heading(question)}`)
     .setDescription(fit(`${question.prompt}\n\n${optionLines(shown)}`, 4096))
     .setFooter({ text: 'Only you can see this. It counts in your tallies.' });
+  if (kind) embed.setAuthor({ name: PRACTICE_KIND_LABELS[kind] });
   return { embeds: [embed], components: [letterButtons(shown, ids.answer)] };
 }
 
+/**
+ * Practice after the pick and before the feedback: the question with the pick
+ * marked, asking how sure the person was. Nothing here says whether the pick
+ * is right.
+ */
+export function renderPracticeConfidence(question: Question, shown: readonly Option[], chosenId: string, ids: { answer: (optionId: string) => string; level: (level: ConfidenceChoice) => string }, label?: string) {
+  const chosen = shown.findIndex((o) => o.id === chosenId);
+  const embed = new EmbedBuilder()
+    .setTitle(fit(`Practice · ${heading(question)}`, 256))
+    .setDescription(fit(`${question.prompt}\n\n${optionLines(shown)}`, 4096))
+    .addFields({ name: `You chose ${letter(chosen)}`, value: 'How sure were you? Then you see the answer.' })
+    .setFooter({ text: 'Only you can see this. Your answer is counted; saying how sure you were helps you see when your confidence is right.' });
+  if (label) embed.setAuthor({ name: label });
+  return { embeds: [embed], components: [letterButtons(shown, ids.answer, true, chosenId), confidenceButtons(ids.level, true)] };
+}
+
 /** Practice feedback: the right answer, and for a wrong pick what that option overlooks. */
-export function renderPracticeFeedback(content: Content, question: Question, shown: readonly Option[], chosenId: string, ids: { answer: (optionId: string) => string; next: string }) {
+export function renderPracticeFeedback(
+  content: Content,
+  question: Question,
+  shown: readonly Option[],
+  chosenId: string,
+  ids: { answer: (optionId: string) => string; next: string },
+  extra: { label?: string | undefined; said?: ConfidenceChoice | undefined; nextLabel?: string; note?: string; titlePrefix?: string } = {},
+) {
   const correctIndex = shown.findIndex((o) => o.correct);
   const chosenIndex = shown.findIndex((o) => o.id === chosenId);
   const chosen = shown[chosenIndex];
   const right = chosen?.correct === true;
   const embed = new EmbedBuilder()
-    .setTitle(fit(`Practice · ${heading(question)}`, 256))
+    .setTitle(fit(`${extra.titlePrefix ?? 'Practice'} · ${heading(question)}`, 256))
     .setDescription(fit(`${question.prompt}\n\n${optionLines(shown)}`, 4096))
     .addFields({
       name: right ? `✅ Right: ${letter(correctIndex)}` : `❌ You chose ${letter(chosenIndex)}; the answer is ${letter(correctIndex)}`,
@@ -120,8 +159,11 @@ export function renderPracticeFeedback(content: Content, question: Question, sho
     { name: right ? 'Why' : `Why ${letter(correctIndex)}`, value: fit(question.explanation, 1024) },
     { name: 'From the article', value: fit(citation(question, content), 1024) },
   );
+  if (extra.label) embed.setAuthor({ name: extra.label });
+  const footer = [extra.said && extra.said !== 'skip' ? `You said: ${CONFIDENCE_LABELS[extra.said]}.` : '', extra.note ?? ''].filter(Boolean).join(' ');
+  if (footer) embed.setFooter({ text: footer });
   const next = new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(ids.next).setLabel('Next question').setStyle(ButtonStyle.Secondary),
+    new ButtonBuilder().setCustomId(ids.next).setLabel(extra.nextLabel ?? 'Next question').setStyle(ButtonStyle.Secondary),
   );
-  return { embeds: [embed], components: [letterButtons(shown, ids.answer, true), next] };
+  return { embeds: [embed], components: [letterButtons(shown, ids.answer, true, chosenId), next] };
 }

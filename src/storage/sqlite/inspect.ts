@@ -17,6 +17,8 @@ const KINDS: ReadonlyArray<{ prefix: string; one: string; many: string }> = [
   { prefix: 'seen:practice:', one: 'practice history', many: 'practice histories' },
   { prefix: 'round-picks:', one: 'round of picks', many: 'rounds of picks' },
   { prefix: 'learning:', one: 'learning record', many: 'learning records' },
+  { prefix: 'round:', one: 'running round', many: 'running rounds' },
+  { prefix: 'round-answer:', one: 'click in a running round', many: 'clicks in running rounds' },
   { prefix: 'schedules:', one: 'server’s schedules', many: 'servers’ schedules' },
   { prefix: 'guild-settings:', one: 'server setting', many: 'server settings' },
   { prefix: '', one: 'other', many: 'others' },
