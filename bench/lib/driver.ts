@@ -211,6 +211,8 @@ export interface Phase {
   accept: (response: InteractionResponseRecord, d: Obj) => boolean;
   /** CPU time of the child under test, ms. */
   childCpu: () => number;
+  /** Called with what was sent when no answer came in time (closed loop). */
+  unanswered?: (d: Obj) => void;
 }
 
 function measure<T>(t: Tally, phase: Phase, run: () => Promise<T>): Promise<T> {
@@ -243,6 +245,7 @@ export function closedLoop(driver: Driver, t: Tally, phase: Phase & { concurrenc
         last = performance.now();
         if (!out.answered) {
           t.timedOut++;
+          phase.unanswered?.(d);
           continue;
         }
         t.answered++;

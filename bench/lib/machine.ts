@@ -30,7 +30,7 @@ export function machineInfo(): MachineInfo {
 }
 
 /** Busy and total jiffies of the whole machine (/proc/stat "cpu" line). */
-function machineJiffies(): { busy: number; total: number } {
+export function machineJiffies(): { busy: number; total: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
   const v = line.trim().split(/\s+/).slice(1).map(Number);
   const idle = (v[3] ?? 0) + (v[4] ?? 0);

@@ -148,3 +148,90 @@ export function clickPayloads(bot: Target, baseline: Target | undefined, rounds:
   };
   return { bot: (k: number) => pick(forBot, k), baseline: (k: number) => pick(forBase, k) };
 }
+
+/**
+ * Acknowledged clicks per guild and user, for rounds running in several guilds
+ * at once. A click that got no answer in time may or may not have been
+ * recorded (the bot records before it acknowledges, and its acknowledgement
+ * can come after Discord's window), so it is kept apart: the check wants
+ * acknowledged <= stored <= acknowledged + unanswered for every user.
+ */
+export class GuildLedger {
+  readonly acked = new Map<string, AckLedger>();
+  readonly unanswered = new Map<string, AckLedger>();
+  record(d: Obj): void {
+    GuildLedger.#add(this.acked, d);
+  }
+  recordUnanswered(d: Obj): void {
+    GuildLedger.#add(this.unanswered, d);
+  }
+  static #add(map: Map<string, AckLedger>, d: Obj): void {
+    const guildId = d.guild_id as string;
+    let ledger = map.get(guildId);
+    if (!ledger) map.set(guildId, (ledger = new AckLedger()));
+    ledger.record(d);
+  }
+
+  /** Compares every guild's tallies in the (stopped) bot's store with the clicks. */
+  async check(storageUrl: string): Promise<GuildCheck> {
+    const out: GuildCheck = { guilds: 0, acknowledged: 0, unanswered: 0, stored: 0, lost: 0, extra: 0, storedUnanswered: 0, usersWithMismatch: 0 };
+    const store = await openStore(storageUrl, silent);
+    try {
+      const guildIds = new Set([...this.acked.keys(), ...this.unanswered.keys()]);
+      for (const guildId of guildIds) {
+        out.guilds++;
+        const stored = new Map((await listTallies({ store, standings: new Standings(systemClock) }, guildId)).map((t) => [t.userId, t.answered]));
+        const acked = this.acked.get(guildId)?.acked ?? new Map<string, number>();
+        const maybe = this.unanswered.get(guildId)?.acked ?? new Map<string, number>();
+        for (const n of acked.values()) out.acknowledged += n;
+        for (const n of maybe.values()) out.unanswered += n;
+        for (const n of stored.values()) out.stored += n;
+        for (const id of new Set([...acked.keys(), ...maybe.keys(), ...stored.keys()])) {
+          const a = acked.get(id) ?? 0;
+          const m = maybe.get(id) ?? 0;
+          const got = stored.get(id) ?? 0;
+          if (got < a) out.lost += a - got;
+          else if (got > a + m) out.extra += got - a - m;
+          else out.storedUnanswered += got - a;
+          if (got < a || got > a + m) out.usersWithMismatch++;
+        }
+      }
+      return out;
+    } finally {
+      await store.close();
+    }
+  }
+}
+
+export interface GuildCheck {
+  guilds: number;
+  acknowledged: number;
+  /** Clicks that got no answer in time. */
+  unanswered: number;
+  /** Answers in the stored tallies. */
+  stored: number;
+  /** Acknowledged but not stored. */
+  lost: number;
+  /** Stored more often than clicked. */
+  extra: number;
+  /** Unanswered clicks that were stored (their acknowledgement came too late). */
+  storedUnanswered: number;
+  usersWithMismatch: number;
+}
+
+/**
+ * Public rounds running at once in several guilds (on a sharded bot, guilds of
+ * every shard): click k goes to round k % n as user floor(k / n), so each user
+ * answers every round once, and where a guild runs two rounds the user's two
+ * clicks there update one tally concurrently. Pass k from a counter kept for
+ * as long as the rounds run, so no user clicks one round twice.
+ */
+export function guildClickPayloads(target: Target, rounds: Array<{ channelId: string; message: import('../../tools/local-discord/index.js').MessageRecord; customIds: string[] }>): (k: number) => Obj {
+  const templates = rounds.map((r) => buttonTemplate(target.discord, r.channelId, messageJson(r.message), r.customIds[0]!));
+  return (k) => {
+    const n = k % rounds.length;
+    const customIds = rounds[n]!.customIds;
+    const user = Math.floor(k / rounds.length);
+    return asUser(templates[n]!, user, customIds[user % customIds.length]);
+  };
+}

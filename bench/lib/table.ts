@@ -18,3 +18,12 @@ export function renderTable(rows: Row[]): string {
   const rule = `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`;
   return [line(HEAD), rule, ...rows.map(line)].join('\n');
 }
+
+/** The same layout for any columns: `head` names them, each row gives one cell per column. */
+export function renderGrid(head: string[], rows: string[][]): string {
+  const all = [head, ...rows];
+  const width = head.map((_, i) => Math.max(...all.map((r) => [...(r[i] ?? '')].length)));
+  const line = (r: string[]) => `| ${head.map((_, i) => (r[i] ?? '') + ' '.repeat(width[i]! - [...(r[i] ?? '')].length)).join(' | ')} |`;
+  const rule = `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`;
+  return [line(head), rule, ...rows.map(line)].join('\n');
+}

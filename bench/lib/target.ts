@@ -29,6 +29,14 @@ export interface TargetOptions {
   cpuProfDir?: string | undefined;
   env?: Record<string, string>;
   maxMessagesPerChannel?: number;
+  /**
+   * Shards the stand-in recommends and spreads the guilds over (guild i on shard i % n); the bot
+   * runs that many when started with SHARDS. The start then waits for every shard's session and
+   * for an answer in every guild.
+   */
+  shards?: number;
+  /** How long the child may take to answer in every guild (default 60 s; a ShardingManager starts shards 5.5 s apart). */
+  startTimeoutMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,6 +51,7 @@ export async function startTarget(kind: ChildKind, options: TargetOptions): Prom
     replayBufferSize: 1024,
     requireRegisteredCommands: false,
     waitTimeoutMs: 30_000,
+    ...(options.shards ? { recommendedShards: options.shards, maxConcurrency: options.shards } : {}),
   });
   const dir = tempDir(kind);
   const storageFile = join(dir, 'bot.sqlite');
@@ -65,10 +74,11 @@ export async function startTarget(kind: ChildKind, options: TargetOptions): Prom
   let identifyMs = 0;
   let firstAnswerMs = 0;
   try {
-    const deadline = performance.now() + 60_000;
+    const timeoutS = (options.startTimeoutMs ?? 60_000) / 1000;
+    const deadline = performance.now() + timeoutS * 1000;
     while (!discord.connected) {
       if (exited) throw fail('exited before connecting');
-      if (performance.now() > deadline) throw fail('did not connect within 60 s');
+      if (performance.now() > deadline) throw fail(`did not connect within ${timeoutS} s`);
       await sleep(1);
     }
     identifyMs = performance.now() - child.spawnedAt;
@@ -79,13 +89,30 @@ export async function startTarget(kind: ChildKind, options: TargetOptions): Prom
     let firstAnswerAt: number | undefined;
     while (firstAnswerAt === undefined) {
       if (exited) throw fail('exited before answering');
-      if (performance.now() > deadline) throw fail('did not answer within 60 s');
+      if (performance.now() > deadline) throw fail(`did not answer within ${timeoutS} s`);
       void driver.send(probe).then((out) => {
         if (out.answered) firstAnswerAt ??= out.dispatchedAt + out.ms;
       });
       await sleep(5);
     }
     firstAnswerMs = firstAnswerAt - child.spawnedAt;
+    if (options.shards && options.shards > 1) {
+      // The first answer came from shard 0; the others start later. Wait until every guild answers.
+      await discord.waitForShards(
+        Array.from({ length: options.shards }, (_, i) => i),
+        Math.max(1, deadline - performance.now()),
+      );
+      for (const guild of discord.state.guilds.values()) {
+        const probeHere = commandTemplate(discord, { channelId: guild.channels.find((c) => c.type === 0)!.id, name: 'excerpt' });
+        for (let answered = false; !answered; ) {
+          if (exited) throw fail('exited before every shard answered');
+          if (performance.now() > deadline) throw fail(`did not answer in every guild within ${timeoutS} s`);
+          const out = await driver.send(probeHere);
+          answered = out.answered;
+          if (!answered) await sleep(100);
+        }
+      }
+    }
     if (kind === 'bot') await discord.waitFor(() => discord.commandPuts > 0, 30_000, 'the bot to register its commands');
   } catch (error) {
     await child.stop(2000);
