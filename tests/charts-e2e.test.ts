@@ -20,6 +20,7 @@ import { LocalDiscordError, type AttachmentRecord, type GuildRecord, type Messag
 import { ManualClock } from '../tools/manual-clock.js';
 import { startTestBot, type TestBot } from './support/bot.js';
 import { buttonsOf, correctIndex, EPHEMERAL, embedOf, isRevealed, questionOf as questionIn } from './support/messages.js';
+import { parseCsv } from './support/csv.js';
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -113,29 +114,6 @@ function decode(data: Buffer, region?: { x: number; y: number; width: number; he
   return { width: image.width, height: image.height, opaque, dark, distinct: colours.size, count: (hex: string) => colours.get(parseInt(hex.slice(1), 16)) ?? 0 };
 }
 const TITLE = { x: 20, y: 16, width: 400, height: 36 };
-
-/** RFC 4180 parsing (quoted cells, CRLF), enough for the report's CSV. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      (row = []), (cell = ''), i++;
-    } else cell += ch;
-  }
-  return rows;
-}
 
 function rate(w: World, user: UserRecord, n: number, level: Confidence, correct: boolean, from = 0) {
   const q = first().questions()[0]!;

@@ -3,7 +3,6 @@
  * answers add up, the bounds, the practice path that writes them, what reset,
  * forgetting and the retention sweep do to them, and the report's figures.
  */
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { weekStart } from '../src/charts/index.js';
 import { itemRef, type ItemRef } from '../src/content/refs.js';
@@ -16,10 +15,9 @@ import { recordPracticeAnswer } from '../src/quiz/practice.js';
 import { Standings } from '../src/quiz/standings.js';
 import { getTally, resetTallies } from '../src/quiz/tallies.js';
 import { systemClock } from '../src/clock.js';
-import { openStore } from '../src/storage/open.js';
 import type { Store } from '../src/storage/store.js';
 import { silentLogger } from './support/log.js';
-import { tempDir } from './support/temp.js';
+import { tempSqliteStore } from './support/sqlite-store.js';
 
 const log = silentLogger();
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -27,21 +25,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function sqlite(): Promise<{ store: Store; reopen: () => Promise<Store> }> {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  const url = `sqlite://${join(dir, 'bot.sqlite')}`;
-  let store = await openStore(url, log);
-  cleanups.push(() => store.close());
-  return {
-    store,
-    reopen: async () => {
-      await store.close();
-      store = await openStore(url, log);
-      return store;
-    },
-  };
-}
+const sqlite = () => tempSqliteStore(cleanups, log);
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { itemRef, type ItemRef } from '../src/content/refs.js';
 import { deleteGuildData } from '../src/guilds/keys.js';
@@ -9,10 +8,8 @@ import { systemClock } from '../src/clock.js';
 import { findPersonRecords, forgetPerson } from '../src/quiz/forget.js';
 import { Standings } from '../src/quiz/standings.js';
 import { recordAnswer, resetTallies, type TallyBook } from '../src/quiz/tallies.js';
-import { openStore } from '../src/storage/open.js';
-import type { Store } from '../src/storage/store.js';
 import { silentLogger } from './support/log.js';
-import { tempDir } from './support/temp.js';
+import { tempSqliteStore } from './support/sqlite-store.js';
 
 const log = silentLogger();
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -20,22 +17,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A real SQLite store in a fresh temp folder; `reopen` closes it and opens the same file again. */
-async function sqlite(): Promise<{ store: Store; reopen: () => Promise<Store> }> {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  const url = `sqlite://${join(dir, 'bot.sqlite')}`;
-  let store = await openStore(url, log);
-  cleanups.push(() => store.close());
-  return {
-    store,
-    reopen: async () => {
-      await store.close();
-      store = await openStore(url, log);
-      return store;
-    },
-  };
-}
+const sqlite = () => tempSqliteStore(cleanups, log);
 
 const T0 = Date.UTC(2026, 0, 5, 9);
 const ref = (n: number | string): ItemRef => itemRef('harbour-bridge', `q-${n}`);

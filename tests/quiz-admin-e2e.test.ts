@@ -11,6 +11,7 @@ import { startTestBot, type TestBot } from './support/bot.js';
 import { LocalDiscordError, type GuildRecord, type MessageRecord, type UserRecord } from '../tools/local-discord/index.js';
 import { messageJson } from '../tools/local-discord/payloads.js';
 import { buttonsOf, EPHEMERAL, type Button } from './support/messages.js';
+import { parseCsv } from './support/csv.js';
 
 
 let bot: TestBot;
@@ -52,30 +53,6 @@ async function seed(guild: GuildRecord, rows: Array<[string, number, number]>): 
 
 const admin = (w: World, subcommand: 'export' | 'reset', user = w.admin) => d().runCommand({ user, channelId: w.channelId, name: 'quiz-admin', subcommand });
 const click = (user: UserRecord, m: MessageRecord, customId: string) => d().clickButton({ user, messageId: m.id, customId });
-
-/** RFC 4180 parsing, enough for the export (quoted cells with "" and commas). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      (row = []), (cell = ''), i++;
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length > 0) throw new Error('CSV does not end with CRLF');
-  return rows;
-}
 
 describe('/quiz-admin definition and access', () => {
   it('is registered for Manage Server only, usable in servers only', () => {
