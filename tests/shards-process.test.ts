@@ -70,7 +70,7 @@ describe.skipIf(!shared)(`two shard processes on ${shared?.name ?? 'a shared sto
     expect(guilds.map((g) => promptPosts(discord, channelOf(g)).length)).toEqual(guilds.map(() => 1));
   });
 
-  it('starts a shard process killed in the middle of a round again; the new one finishes the round, counting each click once', async () => {
+  it('starts a shard process killed in the middle of a round again; the new one finishes the round, counting each click once, and posts the schedule that came due meanwhile once', async () => {
     const onOne = guilds.find((g) => shardOf(g.id, 2) === 1)!;
     const channelId = onOne.channels.find((c) => c.type === 0)!.id;
     await discord.runCommand({ user: discord.member, channelId, name: 'quiz', subcommand: 'start', options: { questions: 1, seconds: 10 } }).reply();
@@ -78,6 +78,17 @@ describe.skipIf(!shared)(`two shard processes on ${shared?.name ?? 'a shared sto
     const buttons = (question.components as Array<{ components: Array<{ custom_id: string }> }>).flatMap((r) => r.components);
     const first = discord.addUser({ username: 'clicked-before', guildIds: [onOne.id] });
     expect((await discord.clickButton({ user: first, messageId: question.id, customId: buttons[0]!.custom_id }).reply()).content).toBe('Locked in: A');
+
+    // A schedule of the same server comes due while shard 1 is down: its replacement posts it, once.
+    const promptChannel = onOne.channels.filter((c) => c.type === 0)[1]?.id ?? channelId;
+    const scheduleStore = await openStore(harness.url!, silentLogger());
+    const dueAt = Date.now() + 6000;
+    await scheduleStore.update(`schedules:${onOne.id}`, (map: Record<string, unknown> = {}) => ({
+      ...map,
+      s2: { id: 's2', guildId: onOne.id, channelId: promptChannel, article: 'global-health-passport', promptId: 'discuss-02', repeat: { kind: 'none' }, timeZone: 'UTC', nextRunAt: dueAt, createdBy: discord.moderator.id, createdAt: dueAt - 10_000, paused: false },
+    }));
+    await scheduleStore.close();
+    const postsBefore = promptPosts(discord, promptChannel).length;
 
     const before = child.logs().filter((l) => l['msg'] === 'shard process started' && l['shard'] === 1);
     const pid = Number(before.at(-1)!['pid']);
@@ -97,6 +108,9 @@ describe.skipIf(!shared)(`two shard processes on ${shared?.name ?? 'a shared sto
     const tallies = await Promise.all([first, second].map((u) => store.get<{ answered: number }>(`tally:${onOne.id}:${u.id}`)));
     await store.close();
     expect(tallies.map((t) => t?.answered)).toEqual([1, 1]);
+    await discord.waitFor(() => promptPosts(discord, promptChannel).length > postsBefore || undefined, 15_000, 'the schedule posted by the new shard process');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(promptPosts(discord, promptChannel).length).toBe(postsBefore + 1);
     expect(discord.commandPuts).toBe(1);
   });
 
