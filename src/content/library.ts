@@ -100,9 +100,22 @@ export async function loadLibrary(dir: string, log?: Logger): Promise<Library> {
       log?.error({ dir: packDir, problems: failed.length, report: entry.report }, 'content pack not loaded');
     }
   }
-  const [first] = articles;
-  if (!first) throw new LibraryError(dir, notLoaded, dirs.length === 0 ? `No content pack in ${dir}: it holds no article.json, and no sub-folder does.` : undefined);
-  const byId = new Map(articles.map((a) => [a.id, a]));
+  if (articles.length === 0) throw new LibraryError(dir, notLoaded, dirs.length === 0 ? `No content pack in ${dir}: it holds no article.json, and no sub-folder does.` : undefined);
   log?.debug({ ms: Math.round(performance.now() - started), dir, articles: articles.length, notLoaded: notLoaded.length }, 'content loaded');
-  return Object.freeze({ dir, articles: Object.freeze(articles), first, notLoaded: Object.freeze(notLoaded), stale: [], warnings, article: (id: string) => byId.get(id) });
+  return makeLibrary({ dir, articles, notLoaded, stale: [], warnings });
+}
+
+/** A frozen Library over at least one article (the first is the default). */
+export function makeLibrary(parts: Omit<Library, 'first' | 'article'>): Library {
+  const [first] = parts.articles;
+  if (!first) throw new RangeError('A library needs at least one article');
+  const byId = new Map(parts.articles.map((a) => [a.id, a]));
+  return Object.freeze({
+    ...parts,
+    articles: Object.freeze([...parts.articles]),
+    notLoaded: Object.freeze([...parts.notLoaded]),
+    stale: Object.freeze([...parts.stale]),
+    first,
+    article: (id: string) => byId.get(id),
+  });
 }

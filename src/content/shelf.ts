@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { loadLibrary, LibraryError, type Library, type NotLoaded } from './library.js';
+import { loadLibrary, LibraryError, makeLibrary, type Library, type NotLoaded } from './library.js';
 import type { Content } from './types.js';
 
 export type ReloadResult =
@@ -73,7 +73,7 @@ export class Shelf {
     const articles = [...byDir.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
     const ids = new Set<string>();
     const unique = articles.filter((a) => !ids.has(a.id) && ids.add(a.id));
-    const library = assemble(old.dir, unique, notLoaded, kept, fresh, old);
+    const library = makeLibrary({ dir: old.dir, articles: unique, notLoaded, stale: kept, warnings: warningsOf(unique, fresh, old) });
     const oldIds = new Set(old.articles.map((a) => a.id));
     const newIds = new Set(library.articles.map((a) => a.id));
     const result: ReloadResult = {
@@ -91,20 +91,12 @@ export class Shelf {
   }
 }
 
-function assemble(dir: string, articles: Content[], notLoaded: NotLoaded[], kept: NotLoaded[], fresh: Library | undefined, old: Library): Library {
-  const byId = new Map(articles.map((a) => [a.id, a]));
+/** The warnings of each served article: from the read that produced its served version. */
+function warningsOf(articles: readonly Content[], fresh: Library | undefined, old: Library): Map<string, readonly string[]> {
   const warnings = new Map<string, readonly string[]>();
   for (const a of articles) {
     const w = (fresh?.article(a.id)?.version === a.version ? fresh.warnings : old.warnings).get(a.id);
     if (w) warnings.set(a.id, w);
   }
-  return Object.freeze({
-    dir,
-    articles: Object.freeze(articles),
-    first: articles[0]!,
-    notLoaded: Object.freeze(notLoaded),
-    stale: Object.freeze(kept),
-    warnings,
-    article: (id: string) => byId.get(id),
-  });
+  return warnings;
 }

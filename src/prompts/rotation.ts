@@ -28,9 +28,9 @@ export async function nextPromptForGuild(
   if (prompts.length === 0) return undefined;
   let picked: Prompt | undefined;
   await store.update<Rotation>(rotationKey(guildId), (current) => {
-    const inBank = new Set(prompts.map((p) => itemRef(article.id, p.id)));
+    const inBank = new Set<string>(prompts.map((p) => itemRef(article.id, p.id)));
     const others = (current?.used ?? []).filter((ref) => parseRef(ref)?.article !== article.id);
-    let used = (current?.used ?? []).filter((ref) => inBank.has(ref as never)).map((ref) => parseRef(ref)!.id);
+    let used = (current?.used ?? []).filter((ref) => inBank.has(ref)).map((ref) => parseRef(ref)!.id);
     let candidates = prompts.filter((p) => !used.includes(p.id));
     if (candidates.length === 0) {
       const last = used.at(-1);
